@@ -1,0 +1,102 @@
+"""JSON transcripts: Podcasting 2.0 (``segments[].startTime/endTime/body/speaker``) and
+Whisper (``segments[].start/end/text``).
+
+Podcasting 2.0 files are often word-level; consecutive segments are merged into one cue
+until the speaker changes or a sentence ends.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from ..errors import InputError
+from . import Draft, Parsed
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_NO_SPACE_BEFORE = re.compile(r"^[,.;:!?…%)\]}’”]")
+_MAX_WORDS_PER_CUE = 80
+
+
+def read_json(text: str) -> Parsed:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"not valid JSON ({error.msg}); fix the JSON syntax there",
+                         line=error.lineno) from None
+    segments = data.get("segments") if isinstance(data, dict) else data
+    if not isinstance(segments, list) or not segments:
+        raise InputError("JSON transcript has no 'segments' list; expected Podcasting 2.0 "
+                         '{"version": ..., "segments": [...]} or Whisper output')
+    first = segments[0] if isinstance(segments[0], dict) else {}
+    if "startTime" in first:
+        return Parsed(_podcasting(segments))
+    if "start" in first:
+        return Parsed(_whisper(segments))
+    raise InputError("JSON segments need 'startTime'/'endTime'/'body' (Podcasting 2.0) or "
+                     "'start'/'end'/'text' (Whisper); segment 1 has neither")
+
+
+def _number(segment, key: str, index: int) -> float:
+    value = segment.get(key) if isinstance(segment, dict) else None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not number >= 0 or number == float("inf"):
+        raise InputError(f"segment {index} has no valid {key!r} (got {value!r}); give "
+                         f"seconds as a number of 0 or more")
+    return round(number, 3)
+
+
+def _text(segment, key: str) -> str:
+    value = segment.get(key, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def join_words(words: list[str]) -> str:
+    """Join word-level tokens with spaces, but not before punctuation."""
+    out = ""
+    for word in words:
+        if out and not _NO_SPACE_BEFORE.match(word):
+            out += " "
+        out += word
+    return out
+
+
+def _podcasting(segments: list) -> list[Draft]:
+    drafts: list[Draft] = []
+    words: list[str] = []
+    current: Draft | None = None
+    for index, segment in enumerate(segments, start=1):
+        start = _number(segment, "startTime", index)
+        end = _number(segment, "endTime", index)
+        body = _text(segment, "body")
+        if not body:
+            continue
+        speaker = _text(segment, "speaker") or None
+        if current is not None and (speaker != current.speaker
+                                    or _SENTENCE_END.search(words[-1])
+                                    or len(words) >= _MAX_WORDS_PER_CUE):
+            current.text = join_words(words)
+            drafts.append(current)
+            current = None
+        if current is None:
+            current = Draft(start=start, end=end, text="", speaker=speaker)
+            words = []
+        words.append(body)
+        current.end = max(current.end or end, end)
+    if current is not None:
+        current.text = join_words(words)
+        drafts.append(current)
+    return drafts
+
+
+def _whisper(segments: list) -> list[Draft]:
+    drafts = []
+    for index, segment in enumerate(segments, start=1):
+        body = _text(segment, "text")
+        if body:
+            speaker = _text(segment, "speaker") or None
+            drafts.append(Draft(start=_number(segment, "start", index),
+                                end=_number(segment, "end", index), text=body, speaker=speaker))
+    return drafts

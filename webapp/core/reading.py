@@ -1,0 +1,80 @@
+"""File → :class:`Transcript`: decode, detect the format, read, apply timing rules."""
+from __future__ import annotations
+
+import os
+import re
+
+from .decoding import decode
+from .errors import InputError
+from .formats import Parsed
+from .formats.json_segments import read_json
+from .formats.paragraphs import OTTER, read_otter, read_rev, rev_head
+from .formats.timed_blocks import TIMING, read_srt, read_vtt
+from .model import Transcript
+from .timing import to_cues
+
+READERS = {
+    "rev": read_rev,
+    "otter": read_otter,
+    "srt": read_srt,
+    "vtt": read_vtt,
+    "json": read_json,
+}
+FORMAT_NAMES = tuple(READERS)
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def detect(text: str) -> str:
+    """Name the transcript format of ``text``, or raise :class:`InputError`."""
+    head = text.lstrip("\ufeff \t\n")
+    if re.match(r"WEBVTT(?:[ \t\n]|$)", head):
+        return "vtt"
+    if head.startswith("{") or (head.startswith("[") and not re.match(r"\[\s*\d+:", head)):
+        return "json"
+    lines = text.split("\n")
+    if any(TIMING.match(line) for line in lines):
+        return "srt"
+    if any(rev_head(line.strip()) for line in lines):
+        return "rev"
+    if any(OTTER.match(line.strip()) for line in lines):
+        return "otter"
+    raise InputError("no timestamps found; expected 'Speaker (MM:SS):' lines (Rev), "
+                     "'Name  0:00' (Otter), SRT, WebVTT or JSON; pick one with --from")
+
+
+def parse_text(text: str, fmt: str | None = None, duration: float | None = None) -> Transcript:
+    """Read decoded transcript text into a :class:`Transcript`."""
+    name = fmt or detect(text)
+    if name not in READERS:
+        raise InputError(f"unknown format {name!r}; use one of: {', '.join(FORMAT_NAMES)}")
+    parsed: Parsed = READERS[name](text)
+    if not parsed.drafts and name in ("rev", "otter"):
+        raise InputError(f"no timestamped paragraphs found for --from {name}; check the "
+                         f"format, or let it be detected")
+    cues = to_cues(parsed.drafts, duration)
+    return Transcript(cues=cues, notes=parsed.notes, warnings=parsed.warnings)
+
+
+def read_transcript(path: str | os.PathLike, fmt: str | None = None,
+                    duration: float | None = None) -> Transcript:
+    """Read a transcript file. Errors and warnings name ``path``."""
+    name = os.fspath(path)
+    try:
+        if os.path.getsize(name) > MAX_BYTES:
+            raise InputError(f"the file is over {MAX_BYTES // 2**20} MB; is this a transcript?",
+                             path=name)
+        with open(name, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise InputError("no such file; check the path", path=name) from None
+    except IsADirectoryError:
+        raise InputError("this is a folder; give the transcript file inside it", path=name) from None
+    except PermissionError:
+        raise InputError("permission denied; make the file readable", path=name) from None
+    try:
+        transcript = parse_text(decode(data), fmt, duration)
+    except InputError as error:
+        raise error.located(name)
+    for warning in transcript.warnings:
+        warning.path = name
+    return transcript

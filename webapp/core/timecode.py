@@ -1,0 +1,58 @@
+"""Clock strings ↔ seconds."""
+from __future__ import annotations
+
+import re
+
+CLOCK = r"\d{1,3}(?::\d{1,2}){1,2}"
+_FRACTION = re.compile(r"^(?P<clock>\d{1,3}(?::\d{1,2}){0,2})(?:[.,](?P<frac>\d{1,3}))?$")
+
+
+def parse_clock(text: str) -> tuple[float, bool]:
+    """Read ``MM:SS``, ``H:MM:SS`` or either with ``.mmm``/``,mmm``.
+
+    Returns ``(seconds, overflowed)``; ``overflowed`` is True when a field past the
+    first was 60 or more (``08:60`` is read as 9:00, as its author meant).
+    Raises ValueError on anything else.
+    """
+    match = _FRACTION.match(text.strip())
+    if not match:
+        raise ValueError(f"not a time: {text!r}")
+    fields = [int(f) for f in match.group("clock").split(":")]
+    overflowed = any(f >= 60 for f in fields[1:])
+    seconds = 0
+    for f in fields:
+        seconds = seconds * 60 + f
+    frac = match.group("frac")
+    millis = int(frac.ljust(3, "0")) if frac else 0
+    return round(seconds + millis / 1000, 3), overflowed
+
+
+def _split(seconds: float) -> tuple[int, int, int, int]:
+    total_ms = int(round(seconds * 1000))
+    hours, rest = divmod(total_ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return hours, minutes, secs, millis
+
+
+def vtt_time(seconds: float) -> str:
+    """``HH:MM:SS.mmm``, as WebVTT wants."""
+    h, m, s, ms = _split(seconds)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def srt_time(seconds: float) -> str:
+    """``HH:MM:SS,mmm``, as SRT wants."""
+    return vtt_time(seconds).replace(".", ",")
+
+
+def clock(seconds: float) -> str:
+    """``HH:MM:SS`` (whole seconds, rounded down), for people."""
+    h, m, s, _ = _split(int(seconds))
+    return f"{h:02d}:{m:02d}:{s:02d}"
+
+
+def short_clock(seconds: float) -> str:
+    """``M:SS`` or ``H:MM:SS``: the timestamp shown beside a cue."""
+    h, m, s, _ = _split(int(seconds))
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
