@@ -46,7 +46,55 @@ def cmd_convert(args) -> int:
     return 0
 
 
-COMMANDS = {"convert": cmd_convert}
+def _library(args):
+    from .core.library import Library
+
+    return Library(args.media)
+
+
+def cmd_add(args) -> int:
+    episode, warnings = _library(args).add(args.transcript, args.audio, args.title, args.slug,
+                                           args.fmt_in)
+    warn(warnings)
+    print(f"/episodes/{episode.slug}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    from .core.timecode import clock
+
+    episodes = _library(args).episodes()
+    if not episodes:
+        print("no episodes yet; add one with: listenalong add TRANSCRIPT --audio AUDIO",
+              file=sys.stderr)
+    for e in episodes:
+        print(f"{e.slug}\t{clock(e.duration)}\t{e.cues} cues\t{e.title}")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    episode = _library(args).remove(args.slug)
+    print(f"removed {episode.slug} ({episode.title})")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from . import create_app
+
+    config = {"MEDIA_DIR": args.media} if args.media else None
+    app = create_app(config)
+    print(f"Listenalong on http://{args.host}:{args.port}/  (Ctrl+C stops)", file=sys.stderr)
+    app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=args.debug)
+    return 0
+
+
+COMMANDS = {
+    "convert": cmd_convert,
+    "add": cmd_add,
+    "list": cmd_list,
+    "remove": cmd_remove,
+    "run": cmd_run,
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,6 +117,31 @@ def build_parser() -> argparse.ArgumentParser:
                          help="input format (default: detected)")
     convert.add_argument("--duration", type=_positive_seconds, metavar="SECONDS",
                          help="audio length: where the last cue ends")
+
+    media = dict(metavar="DIR", help="episode library folder (default: $LISTENALONG_MEDIA_DIR "
+                                      "or ./media)")
+    add = sub.add_parser("add", help="add an episode: transcript + audio → library folder")
+    add.add_argument("transcript", metavar="TRANSCRIPT")
+    add.add_argument("--audio", required=True, metavar="AUDIO",
+                     help="MP3, M4A/AAC, Ogg/Opus, FLAC or WAV")
+    add.add_argument("--title", help="episode title (default: from the file name)")
+    add.add_argument("--slug", help="URL name (default: from the title)")
+    add.add_argument("--from", dest="fmt_in", choices=FORMAT_NAMES,
+                     help="transcript format (default: detected)")
+    add.add_argument("--media", **media)
+
+    listing = sub.add_parser("list", help="list the library's episodes")
+    listing.add_argument("--media", **media)
+
+    remove = sub.add_parser("remove", help="remove an episode from the library")
+    remove.add_argument("slug", metavar="SLUG")
+    remove.add_argument("--media", **media)
+
+    run = sub.add_parser("run", help="serve the web app (development server)")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=5000)
+    run.add_argument("--debug", action="store_true")
+    run.add_argument("--media", **media)
     return parser
 
 

@@ -13,6 +13,7 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; readers may be another user
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -1,0 +1,82 @@
+"""Helpers shared by the test modules: generated audio, libraries, a live server, Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO.parent / "shared" / "seeds" / "000_a039187f8522a416.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--autoplay-policy=no-user-gesture-required",
+    "--disable-dev-shm-usage", "--no-first-run", "--disable-sync",
+]
+
+
+def seed_or_skip() -> Path:
+    if not SEED.is_file():
+        pytest.skip(f"reference transcript not found at {SEED}")
+    return SEED
+
+
+def ffmpeg() -> str:
+    """A system ffmpeg, else the one in the imageio-ffmpeg wheel."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    try:
+        import imageio_ffmpeg
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):
+        pytest.fail("ffmpeg is needed: apt-get install ffmpeg (or pip install imageio-ffmpeg)")
+
+
+def make_audio(path: Path, seconds: float, tone: bool = False) -> Path:
+    """Write an MP3 of ``seconds`` (silence, or a quiet tone), small: mono, 8 kHz, 8 kb/s."""
+    source = f"sine=frequency=440:sample_rate=8000:duration={seconds}" if tone else \
+        f"anullsrc=r=8000:cl=mono:d={seconds}"
+    subprocess.run([ffmpeg(), "-loglevel", "error", "-y", "-f", "lavfi", "-i", source,
+                    "-ac", "1", "-b:a", "8k", "-codec:a", "libmp3lame", str(path)], check=True)
+    return path
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+class LiveServer:
+    """The Flask app served by Werkzeug on a free loopback port, in a thread."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+def launch_chromium(playwright):
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: apt-get install chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped")
+    return playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)

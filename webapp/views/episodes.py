@@ -1,0 +1,68 @@
+"""An episode: its page, its transcript in every format, and its audio."""
+from __future__ import annotations
+
+import bisect
+
+from flask import Blueprint, Response, abort, render_template, request, send_file
+
+from ..core import OUTPUT_FORMATS, render
+from ..core.audio import audio_type
+from ..core.library import VTT_FILE
+from . import episode_or_404, library
+
+bp = Blueprint("episodes", __name__, url_prefix="/episodes")
+
+
+def start_time(raw: str | None, duration: float) -> float | None:
+    """Seconds from a ``?t=`` value, or None when it is missing or unusable."""
+    try:
+        seconds = float(raw) if raw else None
+    except ValueError:
+        return None
+    if seconds is None or not 0 <= seconds < duration:
+        return None
+    return seconds
+
+
+def cue_at(starts: list[float], seconds: float) -> int:
+    """Index of the cue playing at ``seconds`` (the last that starts at or before it)."""
+    return max(0, bisect.bisect_right(starts, seconds) - 1)
+
+
+@bp.get("/<slug>")
+def page(slug: str):
+    episode = episode_or_404(slug)
+    transcript = library().transcript(slug)
+    if transcript is None:
+        abort(404)
+    start = start_time(request.args.get("t"), episode.duration)
+    target = cue_at([c.start for c in transcript.cues], start) if start is not None else None
+    return render_template("episode.html", episode=episode, cues=transcript.cues,
+                           start=start, target=target)
+
+
+@bp.get("/<slug>/transcript.<fmt>")
+def transcript_file(slug: str, fmt: str):
+    if fmt not in OUTPUT_FORMATS:
+        abort(404)
+    episode_or_404(slug)
+    if fmt == "vtt":
+        path = library().file(slug, VTT_FILE)
+        if path is None:
+            abort(404)
+        return send_file(path, mimetype="text/vtt", conditional=True)
+    transcript = library().transcript(slug)
+    body = render(transcript, fmt)
+    response = Response(body, content_type=OUTPUT_FORMATS[fmt][1])
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
+    return response
+
+
+@bp.get("/<slug>/audio")
+def audio(slug: str):
+    episode = episode_or_404(slug)
+    path = library().file(slug, episode.audio)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=audio_type(episode.audio), conditional=True, etag=True)
