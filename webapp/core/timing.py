@@ -39,7 +39,7 @@ def to_cues(drafts: list[Draft], duration: float | None = None) -> list[Cue]:
     last = drafts[-1]
     if duration is not None and duration <= last.start:
         raise InputError(f"the audio lasts {clock(duration)} but the last cue starts at "
-                         f"{clock(last.start)}; give the audio's full length with --duration",
+                         f"{clock(last.start)}; check that the audio (or --duration) is this episode's",
                          line=last.line)
     cues = []
     for i, draft in enumerate(drafts):
