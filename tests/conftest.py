@@ -1,9 +1,16 @@
 """Fixtures shared across test modules. Helpers live in support.py."""
 from __future__ import annotations
 
+import html
+import io
+import json
+import os
+import shutil
+import subprocess
+
 import pytest
 
-from support import LiveServer, launch_chromium, make_audio, seed_or_skip
+from support import FIXTURES, REPO, LiveServer, launch_chromium, make_audio, seed_or_skip
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +51,61 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- conversion core: fixture files, the seed, the W3C validator, webvtt-py -------------
+
+@pytest.fixture(scope="session")
+def fixtures_dir():
+    """The folder of small hand-written transcripts (tests/fixtures)."""
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def seed_path():
+    """The reference transcript in ../shared/seeds; skips the test when it is absent."""
+    return seed_or_skip()
+
+
+@pytest.fixture(scope="session")
+def validate_vtt():
+    """``validate_vtt(text) -> {"errors": [...], "cues": N}``: the W3C ``webvtt-parser`` in
+    'subtitles' mode (tests/vtt_validate.mjs). Skips if Node or the package is missing;
+    fails instead when the CI environment variable is set."""
+    node = shutil.which("node")
+    if node is None:
+        problem = "Node.js ('node') is not on PATH"
+    elif not (REPO / "node_modules" / "webvtt-parser").is_dir():
+        problem = f"the npm package webvtt-parser is not in {REPO / 'node_modules'}"
+    else:
+        problem = None
+    if problem:
+        message = f"W3C WebVTT validator unavailable: {problem}; install Node.js, run `npm ci`"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    script = REPO / "tests" / "vtt_validate.mjs"
+
+    def validate(text: str) -> dict:
+        proc = subprocess.run([node, str(script)], input=text.encode("utf-8"),
+                              capture_output=True, cwd=REPO, timeout=120)
+        if proc.returncode != 0:
+            pytest.fail(f"{script.name} exited {proc.returncode}: "
+                        f"{proc.stderr.decode(errors='replace')}", pytrace=False)
+        return json.loads(proc.stdout)
+
+    return validate
+
+
+@pytest.fixture(scope="session")
+def read_vtt_back():
+    """``read_vtt_back(text)`` -> ``[(start_ms, end_ms, voice, text), ...]`` as webvtt-py
+    reads the WebVTT, entities unescaped; voice is None for a cue without ``<v>``."""
+    import webvtt
+
+    def read(text: str) -> list:
+        return [(c.start_time.in_milliseconds(), c.end_time.in_milliseconds(),
+                 None if c.voice is None else html.unescape(c.voice), html.unescape(c.text))
+                for c in webvtt.from_buffer(io.StringIO(text)).captions]
+
+    return read

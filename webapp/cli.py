@@ -113,8 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
     convert.add_argument("--to", choices=sorted(OUTPUT_FORMATS), default="vtt",
                          help="output format (default: vtt)")
-    convert.add_argument("--from", dest="fmt_in", choices=FORMAT_NAMES,
-                         help="input format (default: detected)")
+    convert.add_argument("--from", dest="fmt_in", metavar="FORMAT",
+                         help=f"input format: {', '.join(FORMAT_NAMES)} (default: detected)")
     convert.add_argument("--duration", type=_positive_seconds, metavar="SECONDS",
                          help="audio length: where the last cue ends")
 
@@ -126,8 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="MP3, M4A/AAC, Ogg/Opus, FLAC or WAV")
     add.add_argument("--title", help="episode title (default: from the file name)")
     add.add_argument("--slug", help="URL name (default: from the title)")
-    add.add_argument("--from", dest="fmt_in", choices=FORMAT_NAMES,
-                     help="transcript format (default: detected)")
+    add.add_argument("--from", dest="fmt_in", metavar="FORMAT",
+                     help=f"transcript format: {', '.join(FORMAT_NAMES)} (default: detected)")
     add.add_argument("--media", **media)
 
     listing = sub.add_parser("list", help="list the library's episodes")

@@ -49,8 +49,17 @@ def _number(segment, key: str, index: int) -> float:
 
 
 def _text(segment, key: str) -> str:
-    value = segment.get(key, "")
-    return value.strip() if isinstance(value, str) else ""
+    """The segment's text, each line stripped and blank lines dropped: a blank line would
+    end the WebVTT cue early, so a body with an empty line still gives one cue."""
+    value = segment.get(key, "") if isinstance(segment, dict) else ""
+    if not isinstance(value, str):
+        return ""
+    return "\n".join(line.strip() for line in value.splitlines() if line.strip())
+
+
+def _speaker(segment) -> str | None:
+    """A speaker name on one line (it becomes a ``<v Name>`` annotation)."""
+    return " ".join(_text(segment, "speaker").split()) or None
 
 
 def join_words(words: list[str]) -> str:
@@ -73,7 +82,7 @@ def _podcasting(segments: list) -> list[Draft]:
         body = _text(segment, "body")
         if not body:
             continue
-        speaker = _text(segment, "speaker") or None
+        speaker = _speaker(segment)
         if current is not None and (speaker != current.speaker
                                     or _SENTENCE_END.search(words[-1])
                                     or len(words) >= _MAX_WORDS_PER_CUE):
@@ -94,9 +103,12 @@ def _podcasting(segments: list) -> list[Draft]:
 def _whisper(segments: list) -> list[Draft]:
     drafts = []
     for index, segment in enumerate(segments, start=1):
+        if not isinstance(segment, dict):
+            raise InputError(f"segment {index} is not a JSON object; give each segment as "
+                             '{"start": ..., "end": ..., "text": ...}')
         body = _text(segment, "text")
         if body:
-            speaker = _text(segment, "speaker") or None
+            speaker = _speaker(segment)
             drafts.append(Draft(start=_number(segment, "start", index),
                                 end=_number(segment, "end", index), text=body, speaker=speaker))
     return drafts
