@@ -1,0 +1,114 @@
+"""Search across the library: the ``/search`` page and the ``/api/search`` JSON.
+
+Both parse the query with :mod:`webapp.core.search_query` (user input never reaches FTS5
+syntax raw). Over-long queries are a 400 with a clear message; queries with nothing to
+search for (``"``, ``*``, ``(``) are simply no results.
+
+``/api/search?q=…[&episode=slug][&limit=n]`` answers::
+
+    {"query": "…", "episode": null, "results": [
+        {"episode": slug, "title": …, "cue": N, "start": s, "end": s, "speaker": … | null,
+         "url": "/episodes/slug?t=s",
+         "snippet": "plain text around the match…",
+         "highlights": [[from, to], …]}]}
+
+``snippet`` is plain text (never HTML); ``highlights`` are ``[from, to)`` offsets of the
+matched words in it, counted in Unicode code points. ``cue`` is the 1-based number of the
+cue on the episode page (element ``#cue-N``). ``limit`` defaults to 20, at most 100.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+
+from ..core.search_index import DEFAULT_LIMIT, MAX_LIMIT, SearchIndex, SearchUnavailable
+from ..core.search_query import MAX_QUERY_CHARS, Query, QueryTooLong, clean, parse_query
+from . import library
+
+bp = Blueprint("search", __name__)
+
+PAGE_LIMIT = 60
+
+
+def search_index() -> SearchIndex:
+    return current_app.extensions["search"]
+
+
+def _limit(raw: str | None) -> int:
+    try:
+        return max(1, min(int(raw), MAX_LIMIT)) if raw else DEFAULT_LIMIT
+    except ValueError:
+        return DEFAULT_LIMIT
+
+
+def _run(query: Query, episode: str | None, limit: int):
+    index = search_index()
+    index.ensure()
+    return index.search(query, episode=episode, limit=limit)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def _play_url(slug: str, start: float) -> str:
+    return url_for("episodes.page", slug=slug, t=_seconds(start))
+
+
+@bp.get("/search")
+def page():
+    raw = request.args.get("q", "")
+    slug = request.args.get("episode") or None
+    scope = library().get(slug) if slug else None
+    context = dict(q=clean(raw[:MAX_QUERY_CHARS]), scope=scope, unknown_scope=bool(slug and not scope),
+                   groups=[], total=0, searched=False, error=None, limit=PAGE_LIMIT,
+                   play_url=_play_url)
+    try:
+        query = parse_query(raw)
+    except QueryTooLong as error:
+        context["error"] = str(error)
+        return render_template("search.html", **context), 400
+    context["q"] = query.text
+    if not query.text:
+        return render_template("search.html", **context)
+    context["searched"] = True
+    if not query:
+        return render_template("search.html", **context)
+    try:
+        hits = _run(query, scope.slug if scope else None, PAGE_LIMIT)
+    except (SearchUnavailable, sqlite3.Error) as error:
+        current_app.logger.error("search failed: %s", error)
+        context["error"] = "Search is not available right now; please try again later."
+        return render_template("search.html", **context), 503
+    groups: dict[str, dict] = {}
+    for hit in hits:  # best first: groups come in the order of their best hit
+        group = groups.setdefault(hit.episode, {"slug": hit.episode, "title": hit.title,
+                                                "hits": []})
+        group["hits"].append(hit)
+    for group in groups.values():
+        group["hits"].sort(key=lambda h: h.start)   # within an episode: in listening order
+    context.update(groups=list(groups.values()), total=len(hits))
+    return render_template("search.html", **context)
+
+
+@bp.get("/api/search")
+def api():
+    raw = request.args.get("q", "")
+    slug = request.args.get("episode") or None
+    try:
+        query = parse_query(raw)
+    except QueryTooLong as error:
+        return jsonify(error=str(error)), 400
+    if slug is not None and library().get(slug) is None:
+        return jsonify(error=f"There is no episode called “{slug[:80]}” in this library."), 404
+    try:
+        hits = _run(query, slug, _limit(request.args.get("limit"))) if query else []
+    except (SearchUnavailable, sqlite3.Error) as error:
+        current_app.logger.error("search failed: %s", error)
+        return jsonify(error="Search is not available right now; please try again later."), 503
+    return jsonify(query=query.text, episode=slug, results=[
+        {"episode": h.episode, "title": h.title, "cue": h.cue + 1, "start": h.start,
+         "end": h.end, "speaker": h.speaker, "url": _play_url(h.episode, h.start),
+         "snippet": h.snippet, "highlights": h.highlights}
+        for h in hits])
