@@ -26,6 +26,26 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def _start_search_index(app: Flask) -> None:
+    """The library's search index: rebuilt in the background at startup when it is missing
+    (every search also makes sure it exists and is current before using it)."""
+    import threading
+
+    from .core.search_index import SearchIndex
+
+    index = app.extensions["search"] = SearchIndex(app.extensions["library"])
+    if app.config.get("TESTING") or index.is_valid() or not index.library.root.is_dir():
+        return
+
+    def build():
+        try:
+            index.ensure()
+        except Exception:  # noqa: BLE001 - logged; the first search tries again
+            app.logger.exception("search index: startup build failed")
+
+    threading.Thread(target=build, name="search-index", daemon=True).start()
+
+
 def build_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"),
                 template_folder=str(PROJECT_ROOT / "templates"))
@@ -42,6 +62,15 @@ def build_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(library_pages.bp)
     app.register_blueprint(episodes.bp)
+
+    from .views import share
+
+    app.register_blueprint(share.bp)  # clip.mp3, embed (its own CSP: frame-ancestors *), oembed
+
+    from .views import search
+
+    app.register_blueprint(search.bp)
+    _start_search_index(app)
 
     @app.after_request
     def security_headers(response):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from .core import OUTPUT_FORMATS, InputError, read_transcript, render
 from .core.atomic import write_text
@@ -53,11 +54,75 @@ def _library(args):
 
 
 def cmd_add(args) -> int:
-    episode, warnings = _library(args).add(args.transcript, args.audio, args.title, args.slug,
-                                           args.fmt_in)
+    library = _library(args)
+    episode, warnings = library.add(args.transcript, args.audio, args.title, args.slug,
+                                    args.fmt_in)
     warn(warnings)
+    _keep_index(library, lambda index: index.update(episode.slug))
     print(f"/episodes/{episode.slug}")
     return 0
+
+
+def _keep_index(library, change) -> None:
+    """Apply ``change`` to the search index; a failure there is a warning, not an error
+    (the episode folders are the truth; 'listenalong reindex' rebuilds the index)."""
+    import sqlite3
+
+    from .core.search_index import SearchIndex, SearchUnavailable
+
+    try:
+        change(SearchIndex(library))
+    except (SearchUnavailable, sqlite3.Error, OSError) as error:
+        warn([f"search index not updated ({error}); run 'listenalong reindex'"])
+
+
+def cmd_reindex(args) -> int:
+    from .core.search_index import SearchIndex, SearchUnavailable
+
+    library = _library(args)
+    if not library.root.is_dir():
+        raise InputError("no such library folder; check --media", path=str(library.root))
+    bar = _ProgressBar(sys.stderr)
+    began = time.monotonic()
+    try:
+        stats = SearchIndex(library).rebuild(progress=bar)
+    except SearchUnavailable as error:
+        raise InputError(f"{error}; check the folder's permissions",
+                         path=str(library.root)) from None
+    bar.close()
+    for slug in stats["skipped"]:
+        warn([f"{slug}: transcript unreadable, not indexed"])
+    print(f"indexed {stats['episodes']} episodes, {stats['cues']} cues in "
+          f"{time.monotonic() - began:.1f} s", file=sys.stderr)
+    return 0
+
+
+class _ProgressBar:
+    """``\r[#####     ] 512/1000 episodes`` on a terminal; nothing otherwise."""
+
+    WIDTH = 30
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.live = stream.isatty()
+        self.shown = False
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.live or (done < total and now - self.last < 0.1):
+            return
+        self.last = now
+        filled = self.WIDTH * done // max(total, 1)
+        self.stream.write(f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] "
+                          f"{done}/{total} episodes")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def cmd_list(args) -> int:
@@ -73,7 +138,9 @@ def cmd_list(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    episode = _library(args).remove(args.slug)
+    library = _library(args)
+    episode = library.remove(args.slug)
+    _keep_index(library, lambda index: index.discard(episode.slug))
     print(f"removed {episode.slug} ({episode.title})")
     return 0
 
@@ -93,6 +160,7 @@ COMMANDS = {
     "add": cmd_add,
     "list": cmd_list,
     "remove": cmd_remove,
+    "reindex": cmd_reindex,
     "run": cmd_run,
 }
 
@@ -136,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     remove = sub.add_parser("remove", help="remove an episode from the library")
     remove.add_argument("slug", metavar="SLUG")
     remove.add_argument("--media", **media)
+
+    reindex = sub.add_parser("reindex", help="rebuild the search index from the episode folders")
+    reindex.add_argument("--media", **media)
 
     run = sub.add_parser("run", help="serve the web app (development server)")
     run.add_argument("--host", default="127.0.0.1")

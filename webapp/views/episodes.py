@@ -9,19 +9,9 @@ from ..core import OUTPUT_FORMATS, render
 from ..core.audio import audio_type
 from ..core.library import VTT_FILE
 from . import episode_or_404, library
+from .share import moment_context
 
 bp = Blueprint("episodes", __name__, url_prefix="/episodes")
-
-
-def start_time(raw: str | None, duration: float) -> float | None:
-    """Seconds from a ``?t=`` value, or None when it is missing or unusable."""
-    try:
-        seconds = float(raw) if raw else None
-    except ValueError:
-        return None
-    if seconds is None or not 0 <= seconds < duration:
-        return None
-    return seconds
 
 
 def cue_at(starts: list[float], seconds: float) -> int:
@@ -35,10 +25,10 @@ def page(slug: str):
     transcript = library().transcript(slug)
     if transcript is None:
         abort(404)
-    start = start_time(request.args.get("t"), episode.duration)
-    target = cue_at([c.start for c in transcript.cues], start) if start is not None else None
-    return render_template("episode.html", episode=episode, cues=transcript.cues,
-                           start=start, target=target)
+    # ?t= (a time or a range; bad values fall back with a notice): start, end, notice,
+    # target, in_range, and the link-preview data (share) — see views/share.py
+    moment = moment_context(episode, transcript.cues, request.args.get("t"))
+    return render_template("episode.html", episode=episode, cues=transcript.cues, **moment)
 
 
 @bp.get("/<slug>/transcript.<fmt>")
