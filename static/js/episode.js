@@ -1,11 +1,15 @@
-// Entry point of the episode page: each feature is its own module.
+// Entry point of the episode page: each feature is its own module. The script is async,
+// so it may run before the transcript has finished parsing: start once the DOM is whole.
 import { startPlayer } from "./player.js";
 import { startSearch } from "./search.js";
 import { startShare } from "./share.js";
+import { whenParsed } from "./page-ready.js";
 
-const page = document.querySelector(".episode-page");
-if (page) {
-  const player = startPlayer(page);
-  startSearch(page, player);
-  startShare(page, player);
-}
+whenParsed(() => {
+  const page = document.querySelector(".episode-page");
+  if (page) {
+    const player = startPlayer(page);
+    startSearch(page, player);
+    startShare(page, player);
+  }
+});

@@ -5,6 +5,8 @@
 
 const SCROLL_KEYS = new Set(["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "]);
 const USER_SCROLL_WINDOW_MS = 800;
+const SETTLE_STEADY_FRAMES = 3; // a scroll has settled once its cue stays put this long
+const SETTLE_MAX_FRAMES = 120; // and gives up after about two seconds
 
 export class Follower {
   constructor(player) {
@@ -134,38 +136,63 @@ export class Follower {
     });
   }
 
+  /** Where the page must scroll for cue ``index`` to sit a third of the way down. */
+  targetFor(cue) {
+    const room = window.innerHeight - this.barHeight;
+    const top = cue.getBoundingClientRect().top + window.scrollY - this.barHeight - room / 3;
+    return Math.max(0, Math.min(Math.round(top), document.documentElement.scrollHeight - window.innerHeight));
+  }
+
   /** Scroll so cue ``index`` sits about a third of the way down below the player bar. */
-  scrollTo(index, { instant = false, attempt = 0 } = {}) {
+  scrollTo(index, { instant = false } = {}) {
     const cue = this.player.cues[index];
     if (!cue) return;
-    const bar = this.barHeight;
-    const room = window.innerHeight - bar;
-    const top = cue.getBoundingClientRect().top + window.scrollY - bar - room / 3;
+    const target = this.targetFor(cue);
+    if (Math.abs(target - window.scrollY) < 2) return;
     const smooth = !instant && !this.reducedMotion.matches;
-    const target = Math.max(0, Math.round(top));
-    if (Math.abs(target - window.scrollY) < (attempt ? 16 : 2)) return;
     this.autoScrolling = smooth;
     window.scrollTo({ top: target, behavior: smooth ? "smooth" : "instant" });
-    if (attempt < 3) this.recheck(index, smooth, attempt + 1);
+    this.settle(index, smooth);
   }
 
   /** Cues far from the screen are laid out with an estimated height (content-visibility),
-   * so the first scroll to a distant cue can land short once the real heights are known:
-   * look again when the scroll has settled, and correct it (unless the reader took over). */
-  recheck(index, smooth, attempt) {
+   * so a scroll to a distant cue can land off once the real heights of the cues it
+   * reveals are known. After the scroll, check each frame and correct until the cue has
+   * stayed put for a few frames (unless the reader took over or a newer scroll began). */
+  settle(index, smooth) {
     const token = {};
     this.check = token;
-    const again = () => {
-      if (this.check !== token) return; // a newer scroll has its own check
-      this.check = null;
-      if (!this.following || this.player.current !== index || this.recentlyScrolledByUser()) return;
-      this.scrollTo(index, { instant: !smooth, attempt });
+    let frames = 0;
+    let steady = 0;
+    const step = () => {
+      if (this.check !== token) return;
+      const cue = this.player.cues[index];
+      if (!cue || !this.following || this.player.current !== index || this.recentlyScrolledByUser()
+          || frames++ > SETTLE_MAX_FRAMES) {
+        this.check = null;
+        return;
+      }
+      const target = this.targetFor(cue);
+      if (Math.abs(target - window.scrollY) < 2) {
+        steady += 1;
+      } else {
+        steady = 0;
+        window.scrollTo({ top: target, behavior: "instant" });
+      }
+      if (steady >= SETTLE_STEADY_FRAMES) this.check = null;
+      else requestAnimationFrame(step);
     };
     if (smooth) {
-      window.addEventListener("scrollend", again, { once: true });
-      window.setTimeout(again, 1500); // no scrollend (older browsers, or nothing moved)
+      let started = false;
+      const begin = () => {
+        if (started) return;
+        started = true;
+        requestAnimationFrame(step);
+      };
+      window.addEventListener("scrollend", begin, { once: true });
+      window.setTimeout(begin, 1500); // no scrollend (older browsers, or nothing moved)
     } else {
-      requestAnimationFrame(() => requestAnimationFrame(again));
+      requestAnimationFrame(step);
     }
   }
 }

@@ -1,8 +1,6 @@
 """An episode: its page, its transcript in every format, and its audio."""
 from __future__ import annotations
 
-import bisect
-
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
 from ..core import OUTPUT_FORMATS, render
@@ -10,13 +8,9 @@ from ..core.audio import audio_type
 from ..core.library import VTT_FILE
 from . import episode_or_404, library
 from .share import moment_context
+from .transcript_html import cue_list
 
 bp = Blueprint("episodes", __name__, url_prefix="/episodes")
-
-
-def cue_at(starts: list[float], seconds: float) -> int:
-    """Index of the cue playing at ``seconds`` (the last that starts at or before it)."""
-    return max(0, bisect.bisect_right(starts, seconds) - 1)
 
 
 @bp.get("/<slug>")
@@ -28,7 +22,9 @@ def page(slug: str):
     # ?t= (a time or a range; bad values fall back with a notice): start, end, notice,
     # target, in_range, and the link-preview data (share) — see views/share.py
     moment = moment_context(episode, transcript.cues, request.args.get("t"))
-    return render_template("episode.html", episode=episode, cues=transcript.cues, **moment)
+    cues_html = cue_list(slug, transcript, moment["target"], moment["in_range"], autofocus=True)
+    return render_template("episode.html", episode=episode, cues=transcript.cues,
+                           cue_list=cues_html, **moment)
 
 
 @bp.get("/<slug>/transcript.<fmt>")

@@ -38,6 +38,7 @@ from ..core.moments import (Moment, cue_at, cues_in_range, format_t, parse_momen
                             parse_range, quote)
 from ..core.timecode import clock, short_clock
 from . import episode_or_404, library
+from .transcript_html import cue_list
 
 bp = Blueprint("share", __name__)
 
@@ -164,8 +165,10 @@ def embed(slug: str):
     if transcript is None:
         abort(404)
     context = moment_context(episode, transcript.cues, request.args.get("t"))
+    # no autofocus in a frame: it must not take the focus from the page around it
+    cues_html = cue_list(slug, transcript, context["target"], context["in_range"])
     response = make_response(render_template("embed.html", episode=episode,
-                                             cues=transcript.cues, **context))
+                                             cues=transcript.cues, cue_list=cues_html, **context))
     # Only this page may be framed by other sites.
     response.headers["Content-Security-Policy"] = embed_policy()
     return response
