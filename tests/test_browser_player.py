@@ -278,7 +278,7 @@ def test_current_sentence_is_highlighted_without_changing_the_text(page, seed_se
 
     # Another cue becomes current: the spans go, the text and the <mark> stay.
     set_time(page, end + 1)
-    page.wait_for_function(f"id => document.getElementById(id).getAttribute('aria-current') !== 'true'",
+    page.wait_for_function("id => document.getElementById(id).getAttribute('aria-current') !== 'true'",
                            arg=cue_id)
     assert page.locator(f"#{cue_id} .sentence--now").count() == 0
     assert page.evaluate("id => document.querySelector('#' + id + ' .cue-text').textContent",

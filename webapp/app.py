@@ -58,17 +58,11 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.extensions["library"] = Library(app.config["MEDIA_DIR"])
     register_filters(app)
 
-    from .views import episodes, library_pages
+    from .views import episodes, library_pages, search, share
 
     app.register_blueprint(library_pages.bp)
     app.register_blueprint(episodes.bp)
-
-    from .views import share
-
     app.register_blueprint(share.bp)  # clip.mp3, embed (its own CSP: frame-ancestors *), oembed
-
-    from .views import search
-
     app.register_blueprint(search.bp)
     _start_search_index(app)
 

@@ -188,6 +188,21 @@ class SearchIndex:
             connection.close()
 
     @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            yield connection
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.close()
+
+    @contextlib.contextmanager
     def _writer_lock(self, wait: bool = True) -> Iterator[bool]:
         """One writer at a time across processes (CLI, app workers). Yields False, without
         the lock, when ``wait`` is False and another writer holds it."""
@@ -372,19 +387,10 @@ class SearchIndex:
                 self._rebuild(None)
                 return self._has(slug)
             found = self._episode_rows(slug)
-            db = self._connect()
-            try:
-                db.execute("BEGIN IMMEDIATE")
+            with self._transaction() as db:
                 self._delete(db, slug)
                 if found is not None:
                     self._insert(db, slug, *found)
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-            finally:
-                db.close()
             return found is not None
 
     def discard(self, slug: str) -> None:
@@ -394,13 +400,8 @@ class SearchIndex:
         with self._writer_lock():
             if not self.is_valid():
                 return
-            db = self._connect()
-            try:
-                db.execute("BEGIN IMMEDIATE")
+            with self._transaction() as db:
                 self._delete(db, slug)
-                db.execute("COMMIT")
-            finally:
-                db.close()
 
     def sync(self, wait: bool = True) -> dict:
         """Bring the index up to date with the folders: index new or changed episodes, drop
@@ -420,22 +421,13 @@ class SearchIndex:
             changed = [s for s, sig in on_disk.items() if sig and indexed.get(s) != sig]
             gone = [s for s in indexed if s not in on_disk]
             if changed or gone:
-                db = self._connect()
-                try:
-                    db.execute("BEGIN IMMEDIATE")
+                with self._transaction() as db:
                     for slug in gone + changed:
                         self._delete(db, slug)
                     for slug in changed:
                         found = self._episode_rows(slug)
                         if found is not None:
                             self._insert(db, slug, *found)
-                    db.execute("COMMIT")
-                except BaseException:
-                    if db.in_transaction:
-                        db.execute("ROLLBACK")
-                    raise
-                finally:
-                    db.close()
             return {"rebuilt": False, "updated": len(changed), "removed": len(gone)}
 
     def ensure(self, force: bool = False) -> None:

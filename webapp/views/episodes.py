@@ -1,30 +1,20 @@
 """An episode: its page, its transcript in every format, and its audio."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, request, send_file
 
 from ..core import OUTPUT_FORMATS, render
 from ..core.audio import audio_type
 from ..core.library import VTT_FILE
 from . import episode_or_404, library
-from .share import moment_context
-from .transcript_html import cue_list
+from .share import render_moment_page
 
 bp = Blueprint("episodes", __name__, url_prefix="/episodes")
 
 
 @bp.get("/<slug>")
 def page(slug: str):
-    episode = episode_or_404(slug)
-    transcript = library().transcript(slug)
-    if transcript is None:
-        abort(404)
-    # ?t= (a time or a range; bad values fall back with a notice): start, end, notice,
-    # target, in_range, and the link-preview data (share) — see views/share.py
-    moment = moment_context(episode, transcript.cues, request.args.get("t"))
-    cues_html = cue_list(slug, transcript, moment["target"], moment["in_range"], autofocus=True)
-    return render_template("episode.html", episode=episode, cues=transcript.cues,
-                           cue_list=cues_html, **moment)
+    return render_moment_page("episode.html", slug, autofocus=True)
 
 
 @bp.get("/<slug>/transcript.<fmt>")

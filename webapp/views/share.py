@@ -82,6 +82,19 @@ def preview_range(cues, moment: Moment, target: int | None, duration: float):
     return start, round(min(end, start + PREVIEW_CLIP_SECONDS, duration), 3)
 
 
+def render_moment_page(template: str, slug: str, autofocus: bool) -> str:
+    """An episode's page (the full one or the embed) as opened with ``?t=``."""
+    episode = episode_or_404(slug)
+    transcript = library().transcript(slug)
+    if transcript is None:
+        abort(404)
+    # ?t= (a time or a range; bad values fall back with a notice)
+    moment = moment_context(episode, transcript.cues, request.args.get("t"))
+    cues_html = cue_list(slug, transcript, moment["target"], moment["in_range"], autofocus)
+    return render_template(template, episode=episode, cues=transcript.cues, cue_list=cues_html,
+                           **moment)
+
+
 def moment_context(episode, cues, raw_t: str | None) -> dict:
     """Template variables for a page opened with ``?t=raw_t``: ``start``, ``end``,
     ``notice``, ``target`` (index of the cue at start), ``in_range`` (indices of the cues
@@ -160,15 +173,8 @@ def embed_policy() -> str:
 
 @bp.get("/episodes/<slug>/embed")
 def embed(slug: str):
-    episode = episode_or_404(slug)
-    transcript = library().transcript(slug)
-    if transcript is None:
-        abort(404)
-    context = moment_context(episode, transcript.cues, request.args.get("t"))
     # no autofocus in a frame: it must not take the focus from the page around it
-    cues_html = cue_list(slug, transcript, context["target"], context["in_range"])
-    response = make_response(render_template("embed.html", episode=episode,
-                                             cues=transcript.cues, cue_list=cues_html, **context))
+    response = make_response(render_moment_page("embed.html", slug, autofocus=False))
     # Only this page may be framed by other sites.
     response.headers["Content-Security-Policy"] = embed_policy()
     return response
