@@ -20,6 +20,7 @@
 // Timing for the benchmark: every search pushes {query, matches, cues, markMs, ms, done,
 // doneMs} to window.listenalongFind: ms from the end of the debounce to after the next
 // paint, doneMs until every cue is marked.
+import { unwrap } from "./player-sentences.js";
 
 const DEBOUNCE_MS = 150;
 const MAX_TICKS = 160;
@@ -136,20 +137,6 @@ function markRanges(root, ranges) {
   return marks;
 }
 
-/** Remove our marks (whatever moved them since) and merge the text they split. */
-function unmark(marks) {
-  const parents = new Set();
-  for (const mark of marks) {
-    const parent = mark.parentNode;
-    if (!parent) continue;
-    while (mark.firstChild) parent.insertBefore(mark.firstChild, mark);
-    parent.removeChild(mark);
-    parents.add(parent);
-  }
-  for (const parent of parents) {
-    if (parent.isConnected) parent.normalize();
-  }
-}
 
 function clockLabel(seconds) {
   const total = Math.floor(seconds);
@@ -202,7 +189,7 @@ export function startSearch(page, player) {
     if (domGeneration[c] === generation) return;
     domGeneration[c] = generation;
     if (domMarks[c]) {
-      unmark(domMarks[c]);
+      unwrap(domMarks[c]);
       domMarks[c] = null;
     }
     const wanted = ranges.get(c);
