@@ -377,10 +377,14 @@ def test_oembed_takes_a_fragment_time_and_drops_an_unusable_one(client):
     "ftp://localhost/episodes/lighthouse",
 ])
 def test_oembed_is_404_for_urls_that_are_not_our_episodes(client, url):
-    assert oembed(client, url).status_code == 404
+    response = oembed(client, url)
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "That address is not an episode in this library."}
 
 
 def test_oembed_needs_a_url_and_only_speaks_json(client):
-    assert client.get("/oembed").status_code == 400
-    assert oembed(client, f"{BASE}/episodes/lighthouse", format="xml").status_code == 501
+    missing = client.get("/oembed")
+    assert missing.status_code == 400 and "?url=" in missing.get_json()["error"]
+    xml = oembed(client, f"{BASE}/episodes/lighthouse", format="xml")
+    assert xml.status_code == 501 and xml.get_json() == {"error": "Only format=json is available."}
     assert oembed(client, f"{BASE}/episodes/lighthouse", format="json").status_code == 200

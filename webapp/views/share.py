@@ -185,22 +185,30 @@ def _positive(name: str) -> int | None:
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else None
 
 
+NOT_AN_EPISODE = "That address is not an episode in this library."
+
+
+def _oembed_error(status: int, message: str):
+    """oEmbed consumers read JSON: errors are ``{"error": message}`` with their status."""
+    return jsonify({"error": message}), status
+
+
 @bp.get("/oembed")
 def oembed():
     fmt = request.args.get("format", "json").strip().lower() or "json"
     if fmt != "json":
-        abort(501, description="Only format=json is available.")
+        return _oembed_error(501, "Only format=json is available.")
     url = request.args.get("url", "").strip()
     if not url:
-        abort(400, description="Give the episode's address as ?url=….")
+        return _oembed_error(400, "Give the episode's address as ?url=….")
     parts = urlsplit(url)
     match = _EPISODE_PATH.match(parts.path)
     if (parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower()
             or not match):
-        abort(404, description="That address is not an episode in this library.")
+        return _oembed_error(404, NOT_AN_EPISODE)
     episode = library().get(match.group(1))
     if episode is None:
-        abort(404, description="That address is not an episode in this library.")
+        return _oembed_error(404, NOT_AN_EPISODE)
     raw_t = (parse_qs(parts.query).get("t") or [None])[0]
     if raw_t is None and parts.fragment.startswith("t="):
         raw_t = parts.fragment[2:].split("&", 1)[0]
