@@ -26,15 +26,13 @@ def seed_or_skip() -> Path:
 
 
 def ffmpeg() -> str:
-    """A system ffmpeg, else the one in the imageio-ffmpeg wheel."""
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
+    """The ffmpeg the app uses: the system's, else the one in the imageio-ffmpeg wheel."""
+    from webapp.core.clips import ClipUnavailable, ffmpeg_exe
+
     try:
-        import imageio_ffmpeg
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except (ImportError, RuntimeError):
-        pytest.fail("ffmpeg is needed: apt-get install ffmpeg (or pip install imageio-ffmpeg)")
+        return ffmpeg_exe()
+    except ClipUnavailable as error:
+        pytest.fail(str(error))
 
 
 def make_audio(path: Path, seconds: float, tone: bool = False) -> Path:
