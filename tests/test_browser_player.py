@@ -379,6 +379,19 @@ def test_no_resume_offer_in_the_first_seconds(page, seed_server):
 
 # --- mobile ------------------------------------------------------------------------------
 
+def assert_lands_on_cue(page, url, seconds):
+    """Open ``url`` (a ?t= link), and check the cue playing at ``seconds`` is placed in view
+    and stays there."""
+    page.goto(url)
+    page.wait_for_function(READY)
+    page.wait_for_function(f"() => {AUDIO}.currentTime >= {seconds}")
+    page.evaluate(f"{AUDIO}.pause()")
+    target = f"cue-{cue_at(starts(page), seconds) + 1}"
+    page.wait_for_function(PLACED, arg=target)
+    page.wait_for_timeout(300)
+    assert page.evaluate(PLACED, target)  # and it stays there
+
+
 def test_mobile_layout_has_no_horizontal_overflow(browser, seed_server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
@@ -389,14 +402,7 @@ def test_mobile_layout_has_no_horizontal_overflow(browser, seed_server):
             page.wait_for_load_state("load")
             assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, path
         # Cues far down are laid out lazily (estimated heights): ?t= must still land on its cue.
-        page.goto(seed_server.url + "/episodes/seed?t=5000")
-        page.wait_for_function(READY)
-        page.wait_for_function(f"() => {AUDIO}.currentTime >= 5000")
-        page.evaluate(f"{AUDIO}.pause()")
-        target = f"cue-{cue_at(starts(page), 5000) + 1}"
-        page.wait_for_function(PLACED, arg=target)
-        page.wait_for_timeout(300)
-        assert page.evaluate(PLACED, target)  # and it stays there
+        assert_lands_on_cue(page, seed_server.url + "/episodes/seed?t=5000", 5000)
 
         page.goto(seed_server.url + "/episodes/seed")
         page.wait_for_function(READY)
@@ -413,16 +419,7 @@ def test_mobile_layout_has_no_horizontal_overflow(browser, seed_server):
 def test_start_at_t_lands_on_its_cue_in_the_embed_too(page, seed_server):
     """The embed has no autofocus to lean on: the player's own scroll must land, even
     though cues far down the page are laid out with estimated heights until seen."""
-    response = page.goto(f"{seed_server.url}/episodes/seed/embed?t=5000")
-    if response.status == 404:
-        pytest.skip("no embed page")
-    page.wait_for_function(READY)
-    page.wait_for_function(f"() => {AUDIO}.currentTime >= 5000")
-    page.evaluate(f"{AUDIO}.pause()")
-    target = f"cue-{cue_at(starts(page), 5000) + 1}"
-    page.wait_for_function(PLACED, arg=target)
-    page.wait_for_timeout(300)
-    assert page.evaluate(PLACED, target)
+    assert_lands_on_cue(page, f"{seed_server.url}/episodes/seed/embed?t=5000", 5000)
 
 
 # --- Flask-free: the sentence splitter, run by Node ------------------------------------

@@ -34,30 +34,31 @@ export function sentenceModel(text, start, end) {
   return { offsets, times, length: text.length };
 }
 
-/** Index of the sentence playing at ``seconds`` (binary search over ``times``). */
-export function sentenceAt(model, seconds) {
-  const { times } = model;
+/** Index of the last value in the ascending ``sorted`` that is <= ``value``; -1 if none. */
+export function lastAtOrBefore(sorted, value) {
   let lo = 0;
-  let hi = times.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (times[mid] <= seconds) lo = mid;
-    else hi = mid - 1;
+  let hi = sorted.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
   }
-  return lo;
+  return found;
+}
+
+/** Index of the sentence playing at ``seconds`` (the first one before its start). */
+export function sentenceAt(model, seconds) {
+  return Math.max(0, lastAtOrBefore(model.times, seconds));
 }
 
 /** Index of the sentence holding character ``offset``. */
 export function sentenceOfOffset(model, offset) {
-  const { offsets } = model;
-  let lo = 0;
-  let hi = offsets.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (offsets[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return Math.max(0, lastAtOrBefore(model.offsets, offset));
 }
 
 function textNodes(root) {

@@ -6,7 +6,7 @@
 //
 // The sync never scans the cues: each tick is O(1) while playback stays in the same cue
 // and a binary search otherwise, and only the old and new current cue are touched.
-import { SentenceHighlighter, sentenceOfOffset, textOffset } from "./player-sentences.js";
+import { SentenceHighlighter, lastAtOrBefore, sentenceOfOffset, textOffset } from "./player-sentences.js";
 import { Follower } from "./player-follow.js";
 import { startKeys } from "./player-keys.js";
 import { startMemory } from "./player-memory.js";
@@ -34,19 +34,7 @@ export function startPlayer(page) {
 
   /** Index of the cue playing at ``seconds``: the last one starting at or before it. */
   function indexAt(seconds) {
-    let lo = 0;
-    let hi = count - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] <= seconds) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
+    return lastAtOrBefore(starts, seconds);
   }
 
   const player = {
