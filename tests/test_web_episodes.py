@@ -181,3 +181,65 @@ def test_a_broken_episode_folder_is_a_404_not_a_500(garden, client):
     (garden / "garden" / "episode.json").write_text("{not json")
     assert client.get("/episodes/garden").status_code == 404
     assert client.get("/").status_code == 200
+
+
+@pytest.fixture
+def long_client(media, tmp_path):
+    """An episode of 45 cues (more than two groups of 20), its title trying to forge the
+    slot where the cue list goes into the page."""
+    from webapp.views.transcript_html import _SLOT
+
+    lines = ["WEBVTT", ""]
+    for i in range(45):
+        lines += [f"00:{i // 60:02d}:{i % 60:02d}.000 --> 00:{(i + 1) // 60:02d}:{(i + 1) % 60:02d}.000",
+                  f"<v {'Ana' if i % 2 else 'Ben'}>Line {i + 1} of the long talk.", ""]
+    vtt = tmp_path / "long.vtt"
+    vtt.write_text("\n".join(lines), "utf-8")
+    audio = make_audio(tmp_path / "long.mp3", 46)
+    Library(media).add(str(vtt), str(audio), title=f"Long {_SLOT} talk", slug="long")
+    return create_app({"TESTING": True, "MEDIA_DIR": str(media)}).test_client()
+
+
+def _groups(html: str) -> list[list[int]]:
+    """The cue numbers in each <div class="cue-group">, in page order."""
+    cues = html.split('id="cues">', 1)[1].split('<button type="button" class="back-to-now"')[0]
+    return [[int(n) for n in re.findall(r'<div class="cue[^"]*" id="cue-(\d+)"', group)]
+            for group in cues.split('<div class="cue-group">')[1:]]
+
+
+def test_cues_come_in_groups_of_twenty_in_order(long_client):
+    response = long_client.get("/episodes/long")
+    html = response.get_data(as_text=True)
+    assert _groups(html) == [list(range(1, 21)), list(range(21, 41)), list(range(41, 46))]
+    assert response.headers["Content-Length"] == str(len(response.data))
+    assert "Line 45 of the long talk." in html
+
+
+def test_marked_cues_keep_their_groups(long_client):
+    html = long_client.get("/episodes/long?t=30,33").get_data(as_text=True)
+    assert _groups(html) == [list(range(1, 21)), list(range(21, 41)), list(range(41, 46))]
+    assert re.search(r'class="cue cue--target cue--in-range" id="cue-31"', html)
+    assert len(re.findall(r'cue--in-range" id="cue-3[1-3]"', html)) == 3
+    assert 'href="?t=30#cue-31" autofocus' in html
+    # the embed is the same list, without autofocus
+    embed = long_client.get("/episodes/long/embed?t=30").get_data(as_text=True)
+    assert _groups(embed)[1] == list(range(21, 41)) and "autofocus" not in embed
+
+
+def test_a_title_cannot_take_the_cue_lists_place(long_client):
+    from webapp.views.transcript_html import _SLOT
+
+    html = long_client.get("/episodes/long").get_data(as_text=True)
+    assert str(_SLOT) not in html  # the title's copy is escaped, the slot itself filled
+    assert f"Long {_SLOT}".replace("<", "&lt;").replace(">", "&gt;") in html
+    assert sum(map(len, _groups(html))) == 45
+
+
+@pytest.mark.parametrize("url", ["/", "/episodes/garden", "/episodes/garden/embed",
+                                 "/search?q=compost", "/no/such/page"])
+def test_every_page_links_the_one_stylesheet(client, url):
+    html = client.get(url).get_data(as_text=True)
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert sheets == ["/static/css/site.css"]
+    response = client.get(sheets[0])
+    assert response.status_code == 200 and response.content_type.startswith("text/css")

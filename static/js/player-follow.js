@@ -155,7 +155,7 @@ export class Follower {
     this.settle(index, smooth);
   }
 
-  /** Cues far from the screen are laid out with an estimated height (content-visibility),
+  /** Cue groups far from the screen are laid out with an estimated height (content-visibility),
    * so a scroll to a distant cue can land off once the real heights of the cues it
    * reveals are known. After the scroll, check each frame and correct until the cue has
    * stayed put for a few frames (unless the reader took over or a newer scroll began). */

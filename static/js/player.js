@@ -16,7 +16,8 @@ const noop = () => {};
 export function startPlayer(page) {
   const audio = page.querySelector("#player");
   const list = page.querySelector("#cues");
-  const cues = list ? Array.from(list.children).filter((el) => el.classList.contains("cue")) : [];
+  // The cues, in order (in groups of 20: <div class="cue-group">, see site.css).
+  const cues = list ? Array.from(list.getElementsByClassName("cue")) : [];
   const count = cues.length;
   const starts = new Float64Array(count);
   for (let i = 0; i < count; i += 1) starts[i] = Number(cues[i].getAttribute("data-start")) || 0;

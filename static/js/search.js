@@ -153,7 +153,7 @@ export function startSearch(page, player) {
   const status = form.querySelector(".find-status");
   const stepButtons = Array.from(form.querySelectorAll(".find-step"));
   const bar = page.querySelector("#find-hits");
-  const cueEls = player && player.cues ? player.cues : Array.from(page.querySelectorAll("#cues > .cue"));
+  const cueEls = player && player.cues ? player.cues : Array.from(page.querySelectorAll("#cues .cue"));
   const starts = cueEls.map((el) => Number(el.dataset.start) || 0);
   const duration = Number(page.dataset.duration) || (starts.length ? starts[starts.length - 1] : 0);
   const audio = (player && player.audio) || page.querySelector("#player");

@@ -29,8 +29,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from urllib.parse import quote as quote_url
 
-from flask import (Blueprint, abort, current_app, jsonify, make_response, render_template,
-                   request, send_file, url_for)
+from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
 from markupsafe import Markup
 
 from ..core.clips import MAX_SECONDS, ClipUnavailable, get_clip
@@ -38,7 +37,7 @@ from ..core.moments import (Moment, cue_at, cues_in_range, format_t, parse_momen
                             parse_range, quote)
 from ..core.timecode import clock, short_clock
 from . import episode_or_404, library
-from .transcript_html import cue_list
+from .transcript_html import cue_list, page_with_cues
 
 bp = Blueprint("share", __name__)
 
@@ -82,7 +81,7 @@ def preview_range(cues, moment: Moment, target: int | None, duration: float):
     return start, round(min(end, start + PREVIEW_CLIP_SECONDS, duration), 3)
 
 
-def render_moment_page(template: str, slug: str, autofocus: bool) -> str:
+def render_moment_page(template: str, slug: str, autofocus: bool):
     """An episode's page (the full one or the embed) as opened with ``?t=``."""
     episode = episode_or_404(slug)
     transcript = library().transcript(slug)
@@ -91,8 +90,7 @@ def render_moment_page(template: str, slug: str, autofocus: bool) -> str:
     # ?t= (a time or a range; bad values fall back with a notice)
     moment = moment_context(episode, transcript.cues, request.args.get("t"))
     cues_html = cue_list(slug, transcript, moment["target"], moment["in_range"], autofocus)
-    return render_template(template, episode=episode, cues=transcript.cues, cue_list=cues_html,
-                           **moment)
+    return page_with_cues(template, cues_html, episode=episode, cues=transcript.cues, **moment)
 
 
 def moment_context(episode, cues, raw_t: str | None) -> dict:
@@ -174,7 +172,7 @@ def embed_policy() -> str:
 @bp.get("/episodes/<slug>/embed")
 def embed(slug: str):
     # no autofocus in a frame: it must not take the focus from the page around it
-    response = make_response(render_moment_page("embed.html", slug, autofocus=False))
+    response = render_moment_page("embed.html", slug, autofocus=False)
     # Only this page may be framed by other sites.
     response.headers["Content-Security-Policy"] = embed_policy()
     return response
