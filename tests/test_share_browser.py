@@ -212,7 +212,7 @@ def test_selecting_text_offers_a_range_link_reachable_by_keyboard(page, seed_ser
     clipboard_page(page, seed_server)
     page.goto(f"{seed_server.url}/episodes/seed")
     page.wait_for_function("() => document.getElementById('player').readyState >= 1")
-    select_with_mouse(page, 40, 42)
+    select_with_mouse(page, 40, 42)  # across two cue groups (cues 21-40 and 41-60)
     popover = page.locator(".share-pop")
     popover.wait_for(state="visible")
     page.keyboard.press("Tab")
