@@ -243,3 +243,16 @@ def test_every_page_links_the_one_stylesheet(client, url):
     assert sheets == ["/static/css/site.css"]
     response = client.get(sheets[0])
     assert response.status_code == 200 and response.content_type.startswith("text/css")
+
+
+
+def test_the_cue_list_cache_keeps_only_recent_transcripts(garden, long_client, monkeypatch):
+    from webapp.views import transcript_html
+
+    monkeypatch.setattr(transcript_html, "CACHED_TRANSCRIPTS", 1)
+    monkeypatch.setattr(transcript_html, "_cache", transcript_html.OrderedDict())
+    first = long_client.get("/episodes/long").data
+    assert list(transcript_html._cache) == ["long"]
+    assert b'id="cue-5"' in long_client.get("/episodes/garden").data
+    assert list(transcript_html._cache) == ["garden"]  # the older one made room
+    assert long_client.get("/episodes/long").data == first  # and is rebuilt the same

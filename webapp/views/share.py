@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from urllib.parse import quote as quote_url
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file, url_for
 from markupsafe import Markup
 
 from ..core.clips import MAX_SECONDS, ClipUnavailable, get_clip
@@ -81,7 +81,7 @@ def preview_range(cues, moment: Moment, target: int | None, duration: float):
     return start, round(min(end, start + PREVIEW_CLIP_SECONDS, duration), 3)
 
 
-def render_moment_page(template: str, slug: str, autofocus: bool):
+def render_moment_page(template: str, slug: str, autofocus: bool) -> Response:
     """An episode's page (the full one or the embed) as opened with ``?t=``."""
     episode = episode_or_404(slug)
     transcript = library().transcript(slug)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections import OrderedDict
 
 from flask import Response, current_app, render_template
 from markupsafe import Markup
@@ -22,12 +23,13 @@ from markupsafe import Markup
 from ..core.model import Cue, Transcript
 
 GROUP = 20
+CACHED_TRANSCRIPTS = 64  # the most recently shown; a 2-hour episode holds about 0.3 MB
 _OPEN, _CLOSE = '<div class="cue-group">', "</div>"
 # Where the cue list goes in the rendered page: a comment no transcript, title or URL can
 # forge, since it is random per process (and those are escaped anyway).
 _SLOT = Markup(f"<!--cues-{secrets.token_hex(12)}-->")
 
-_cache: dict[str, tuple[Transcript, list[str], bytes]] = {}
+_cache: OrderedDict[str, tuple[Transcript, list[str], bytes]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -48,14 +50,18 @@ def _grouped(rows: list[str]) -> str:
 def _plain(slug: str, transcript: Transcript) -> tuple[list[str], bytes]:
     with _lock:
         hit = _cache.get(slug)
-    if hit and hit[0] is transcript:
-        return hit[1], hit[2]
+        if hit and hit[0] is transcript:
+            _cache.move_to_end(slug)
+            return hit[1], hit[2]
     row = _macro()
     cues = transcript.cues
     rows = [str(row(cue, i + 1, _speaker_shown(cues, i))) for i, cue in enumerate(cues)]
     whole = _grouped(rows).encode("utf-8")
     with _lock:
         _cache[slug] = (transcript, rows, whole)
+        _cache.move_to_end(slug)
+        while len(_cache) > CACHED_TRANSCRIPTS:
+            _cache.popitem(last=False)
     return rows, whole
 
 
