@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +84,20 @@ def build_library(root: Path) -> Path:
                         "-i", str(work / "seed.mp3"), "-c", "copy", str(big)], check=True)
         library.add(str(vtt), str(big), title="The seed episode, ten times", slug="seed-x10")
     return root
+
+
+@contextmanager
+def library_folder(keep: str | None, prefix: str):
+    """The library's folder: ``keep`` (built once, reused by later runs), or a temp folder
+    removed afterwards."""
+    if keep:
+        yield Path(keep)
+        return
+    temp = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield temp / "library"
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def plain_page(library: Library, slug: str, head: str = "", top: str = "") -> str:
@@ -159,13 +174,7 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    temp = None
-    if args.keep:
-        root = Path(args.keep)
-    else:
-        temp = Path(tempfile.mkdtemp(prefix="bench-page-load-"))
-        root = temp / "library"
-    try:
+    with library_folder(args.keep, "bench-page-load-") as root:
         print("building the library (seed and ten-times seed, silent audio)...", flush=True)
         build_library(root)
         app = make_app(root)
@@ -213,9 +222,6 @@ def main() -> int:
               "script has wired the page (mark 'listenalong:ready'); all from navigation start.\n"
               "The repeat visit is divided by the plain page's repeat visit.")
         return 1 if failed else 0
-    finally:
-        if temp:
-            shutil.rmtree(temp, ignore_errors=True)
 
 
 if __name__ == "__main__":

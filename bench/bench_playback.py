@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from bench_page_load import COPIES, SEED_SECONDS, build_library  # noqa: E402
+from bench_page_load import COPIES, SEED_SECONDS, build_library, library_folder  # noqa: E402
 from support import LiveServer, launch_chromium  # noqa: E402
 
 from webapp import create_app  # noqa: E402
@@ -119,13 +117,7 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    temp = None
-    if args.keep:
-        root = Path(args.keep)
-    else:
-        temp = Path(tempfile.mkdtemp(prefix="bench-playback-"))
-        root = temp / "library"
-    try:
+    with library_folder(args.keep, "bench-playback-") as root:
         print("building the library (ten-times seed, silent audio)...", flush=True)
         build_library(root)
         app = create_app({"TESTING": True, "MEDIA_DIR": str(root)})
@@ -177,9 +169,6 @@ def main() -> int:
         print(f"targets: < {TARGET_MS} ms per cue change, no long tasks while playing: "
               f"{'met' if ok else 'missed'}")
         return 0 if ok else 1
-    finally:
-        if temp:
-            shutil.rmtree(temp, ignore_errors=True)
 
 
 if __name__ == "__main__":
