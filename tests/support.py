@@ -78,3 +78,24 @@ def launch_chromium(playwright):
             pytest.fail("Chromium is missing in CI: apt-get install chromium")
         pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped")
     return playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
+
+
+def race(count: int, call) -> tuple[list, list]:
+    """Run ``call()`` in ``count`` threads released at the same moment; return what the
+    calls returned and the exceptions they raised."""
+    results, errors = [], []
+    barrier = threading.Barrier(count)
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(call())
+        except Exception as error:  # reported to the caller
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors

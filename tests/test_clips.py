@@ -5,11 +5,10 @@ import contextlib
 import os
 import shutil
 import subprocess
-import threading
 
 import pytest
 
-from support import ffmpeg, make_audio
+from support import ffmpeg, make_audio, race
 from webapp.core import clips
 
 
@@ -146,21 +145,7 @@ def test_simultaneous_requests_for_one_clip_encode_it_once(tone, tmp_path, monke
 
     monkeypatch.setattr(clips, "cut", counting_cut)
     cache = tmp_path / "cache"
-    results, errors = [], []
-    barrier = threading.Barrier(4)
-
-    def fetch():
-        try:
-            barrier.wait()
-            results.append(clips.get_clip(cache, "tone", tone, 40, 47))
-        except Exception as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=fetch) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = race(4, lambda: clips.get_clip(cache, "tone", tone, 40, 47))
     assert not errors
     assert len(set(results)) == 1 and len(calls) == 1
     assert abs(len(decode(results[0])) - 7000) <= 100
@@ -172,21 +157,7 @@ def test_racing_processes_never_leave_a_broken_clip(tone, tmp_path, monkeypatch)
     writes its own temp file and renames it, so the clip is whole and no temp is left."""
     monkeypatch.setattr(clips, "_LOCKS", [contextlib.nullcontext()])
     cache = tmp_path / "cache"
-    results, errors = [], []
-    barrier = threading.Barrier(3)
-
-    def fetch():
-        try:
-            barrier.wait()
-            results.append(clips.get_clip(cache, "tone", tone, 50, 56))
-        except Exception as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=fetch) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = race(3, lambda: clips.get_clip(cache, "tone", tone, 50, 56))
     assert not errors and len(set(results)) == 1
     assert abs(len(decode(results[0])) - 6000) <= 100
     assert sorted(p.name for p in cache.iterdir()) == [results[0].name]

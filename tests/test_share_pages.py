@@ -3,7 +3,6 @@ the embed and oEmbed."""
 from __future__ import annotations
 
 import io
-import threading
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,7 +10,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from support import FIXTURES, LiveServer, ffmpeg, make_audio
+from support import FIXTURES, LiveServer, ffmpeg, make_audio, race
 from webapp import create_app
 from webapp.core import clips
 from webapp.core.library import Library
@@ -268,22 +267,12 @@ def test_a_clip_of_an_unknown_episode_is_404(client):
 def test_two_simultaneous_requests_get_the_same_whole_clip(app):
     with LiveServer(app) as server:
         url = f"{server.url}/episodes/lighthouse/clip.mp3?t=20,33"
-        bodies, errors = [], []
-        barrier = threading.Barrier(2)
 
         def fetch():
-            try:
-                barrier.wait()
-                with urllib.request.urlopen(url, timeout=30) as response:
-                    bodies.append((response.status, response.read()))
-            except Exception as error:
-                errors.append(error)
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return response.status, response.read()
 
-        threads = [threading.Thread(target=fetch) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        bodies, errors = race(2, fetch)
     assert not errors
     assert [status for status, _ in bodies] == [200, 200]
     assert bodies[0][1] == bodies[1][1]
