@@ -22,7 +22,6 @@ file, since only the index is measured). Then, in one run:
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sqlite3
 import statistics
@@ -30,14 +29,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from webapp.core.library import EPISODE_FILE, VTT_FILE, Episode  # noqa: E402
+from webapp.core.library import Episode, write_episode  # noqa: E402
 from webapp.core.model import Cue, Transcript  # noqa: E402
 from webapp.core.reading import read_transcript  # noqa: E402
 from webapp.core.writing import to_vtt  # noqa: E402
@@ -76,18 +74,13 @@ def build_library(root: Path, episodes: int, seed_cues: list[Cue]) -> int:
             speaker = host if cue.speaker == seed_cues[0].speaker else guest
             out.append(Cue(round(at, 3), round(at + length, 3), cue.text, speaker))
             at += length
-        transcript = Transcript(cues=out)
         slug = f"episode-{number:04d}"
-        folder = root / slug
-        folder.mkdir(parents=True)
-        (folder / "audio.mp3").write_bytes(b"\xff\xfb\x90\x00" + bytes(412))
-        (folder / "original.vtt").write_text("WEBVTT\n", "utf-8")
-        (folder / VTT_FILE).write_text(to_vtt(transcript), "utf-8")
         episode = Episode(slug=slug, title=fake_title(rng, words, number), duration=at,
                           audio="audio.mp3", transcript="original.vtt",
                           speakers=[host, guest], cues=len(out),
                           added=f"2024-01-01T00:{number // 60 % 60:02d}:{number % 60:02d}+00:00")
-        (folder / EPISODE_FILE).write_text(json.dumps(asdict(episode)), "utf-8")
+        write_episode(root / slug, episode, Transcript(cues=out),
+                      b"\xff\xfb\x90\x00" + bytes(412), b"WEBVTT\n")
         total += len(out)
     return total
 
@@ -133,7 +126,7 @@ def bench_like(media: Path, rows: int) -> dict:
     ``all``: count every cue holding the word, in SQL (LIKE scan vs FTS5 MATCH);
     ``top``: the 20 to show (LIKE scan ordered by time vs SearchIndex.search, bm25-ranked)."""
     from webapp.core.library import Library
-    from webapp.core.search_index import SearchIndex
+    from webapp.core.search import SearchIndex
 
     index = SearchIndex(Library(media))
     plain = sqlite3.connect(":memory:")
@@ -256,11 +249,11 @@ def main() -> int:
                                                      for q, t in slow))
         if p95 >= P95_TARGET_MS:
             failed.append("api p95")
-        from webapp.core import search_index
-        cap = search_index.RANK_CANDIDATES
-        search_index.RANK_CANDIDATES = 10**9
+        from webapp.core.search import ranking
+        cap = ranking.RANK_CANDIDATES
+        ranking.RANK_CANDIDATES = 10**9
         times, _, _ = bench_api(media, max(1, args.rounds // 2))
-        search_index.RANK_CANDIDATES = cap
+        ranking.RANK_CANDIDATES = cap
         print(f"    for comparison, bm25 over every match (no cap of {cap} candidates): "
               f"p50 {percentile(times, .5):.1f} ms, p95 {percentile(times, .95):.1f} ms")
 

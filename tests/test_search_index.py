@@ -11,10 +11,11 @@ import pytest
 
 from search_support import write_episode
 from support import FIXTURES, REPO, make_audio
-from webapp.core import search_index
 from webapp.core.library import Library
-from webapp.core.search_index import (HIT_END, HIT_START, MAX_LIMIT, SearchIndex, index_path,
-                                      snippet_parts)
+from webapp.core.search import (HIT_END, HIT_START, MAX_LIMIT, SearchIndex, index_path,
+                                snippet_parts)
+from webapp.core.search import ranking
+from webapp.core.search.indexer import Indexer
 
 
 def build(root, **episodes) -> SearchIndex:
@@ -105,7 +106,7 @@ def test_only_the_newest_candidates_are_ranked_past_the_cap(tmp_path, monkeypatc
     index = SearchIndex(Library(tmp_path))
     index.rebuild()
     assert index.search("robot")[0].episode == "b-old"        # best bm25, all ranked
-    monkeypatch.setattr(search_index, "RANK_CANDIDATES", 2)
+    monkeypatch.setattr(ranking, "RANK_CANDIDATES", 2)
     assert {h.episode for h in index.search("robot")} == {"a-new"}
 
 
@@ -192,8 +193,8 @@ def test_a_failed_rebuild_leaves_the_old_index_whole(tmp_path, monkeypatch):
             raise KeyboardInterrupt("power cut")
         return real(self, slug)
 
-    real = SearchIndex._episode_rows
-    monkeypatch.setattr(SearchIndex, "_episode_rows", crash)
+    real = Indexer.episode_rows
+    monkeypatch.setattr(Indexer, "episode_rows", crash)
     with pytest.raises(KeyboardInterrupt):
         index.rebuild()
     monkeypatch.undo()
@@ -345,7 +346,7 @@ def test_add_and_remove_keep_the_index_current(tmp_path, audio):
 
 
 def test_the_index_modules_import_no_flask():
-    code = ("import json, sys, webapp.core.search_index, webapp.core.search_query; "
+    code = ("import json, sys, webapp.core.search, webapp.core.search.query; "
             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'flask')))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, cwd=REPO)

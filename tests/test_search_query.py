@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from webapp.core.search_index import TOKENIZE
-from webapp.core.search_query import (MAX_QUERY_CHARS, MAX_TERMS, QueryTooLong, clean,
+from webapp.core.search import TOKENIZE
+from webapp.core.search.query import (MAX_QUERY_CHARS, MAX_TERMS, QueryTooLong, clean,
                                       parse_query)
 
 CASES = [

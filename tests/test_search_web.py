@@ -8,7 +8,7 @@ import pytest
 
 from search_support import write_episode
 from webapp import create_app
-from webapp.core.search_query import MAX_QUERY_CHARS
+from webapp.core.search import MAX_QUERY_CHARS
 
 HOSTILE = ['"', "NOT", "AND (", "*", "col:x", "x" * 10_000, "meta\x00verse", "\x00",
            "(*?[", '"unclosed', "NEAR(a b, 2)", "a OR b", "-x", "^x", "'; DROP TABLE cues; --",

@@ -249,8 +249,7 @@ def test_every_page_links_the_one_stylesheet(client, url):
 def test_the_cue_list_cache_keeps_only_recent_transcripts(garden, long_client, monkeypatch):
     from webapp.views import transcript_html
 
-    monkeypatch.setattr(transcript_html, "CACHED_TRANSCRIPTS", 1)
-    monkeypatch.setattr(transcript_html, "_cache", transcript_html.OrderedDict())
+    monkeypatch.setattr(transcript_html, "_cache", transcript_html.BoundedCache(1))
     first = long_client.get("/episodes/long").data
     assert list(transcript_html._cache) == ["long"]
     assert b'id="cue-5"' in long_client.get("/episodes/garden").data

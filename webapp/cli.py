@@ -9,7 +9,7 @@ import argparse
 import sys
 import time
 
-from .core import OUTPUT_FORMATS, InputError, read_transcript, render
+from .core import OUTPUT_FORMATS, InputError, read_transcript, render, settings
 from .core.atomic import write_text
 from .core.reading import FORMAT_NAMES
 
@@ -47,37 +47,31 @@ def cmd_convert(args) -> int:
     return 0
 
 
-def _library(args):
+def _library(args, follow_index: bool = False):
+    """The library of ``--media`` (or the MEDIA_DIR setting); with ``follow_index``, adding
+    and removing keep its search index current."""
     from .core.library import Library
+    from .core.search import index_updater
 
-    return Library(args.media)
+    root = settings.media_dir(args.media)
+    return Library(root, on_change=index_updater(root, _warn_one) if follow_index else None)
+
+
+def _warn_one(message: str) -> None:
+    warn([message])
 
 
 def cmd_add(args) -> int:
-    library = _library(args)
+    library = _library(args, follow_index=True)
     episode, warnings = library.add(args.transcript, args.audio, args.title, args.slug,
                                     args.fmt_in)
     warn(warnings)
-    _keep_index(library, lambda index: index.update(episode.slug))
     print(f"/episodes/{episode.slug}")
     return 0
 
 
-def _keep_index(library, change) -> None:
-    """Apply ``change`` to the search index; a failure there is a warning, not an error
-    (the episode folders are the truth; 'listenalong reindex' rebuilds the index)."""
-    import sqlite3
-
-    from .core.search_index import SearchIndex, SearchUnavailable
-
-    try:
-        change(SearchIndex(library))
-    except (SearchUnavailable, sqlite3.Error, OSError) as error:
-        warn([f"search index not updated ({error}); run 'listenalong reindex'"])
-
-
 def cmd_reindex(args) -> int:
-    from .core.search_index import SearchIndex, SearchUnavailable
+    from .core.search import SearchIndex, SearchUnavailable
 
     library = _library(args)
     if not library.root.is_dir():
@@ -138,9 +132,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    library = _library(args)
-    episode = library.remove(args.slug)
-    _keep_index(library, lambda index: index.discard(episode.slug))
+    episode = _library(args, follow_index=True).remove(args.slug)
     print(f"removed {episode.slug} ({episode.title})")
     return 0
 
@@ -148,10 +140,17 @@ def cmd_remove(args) -> int:
 def cmd_run(args) -> int:
     from . import create_app
 
-    config = {"MEDIA_DIR": args.media} if args.media else None
-    app = create_app(config)
+    app = create_app({"MEDIA_DIR": args.media})
     print(f"Listenalong on http://{args.host}:{args.port}/  (Ctrl+C stops)", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=args.debug)
+    return 0
+
+
+def cmd_config(args) -> int:
+    """Every setting: its value, where the value came from, and what it is for."""
+    for name, (value, source) in settings.explain({"MEDIA_DIR": args.media}).items():
+        setting = settings.BY_NAME[name]
+        print(f"{name} = {value}\t({source}; ${setting.env})\t{setting.help}")
     return 0
 
 
@@ -162,6 +161,7 @@ COMMANDS = {
     "remove": cmd_remove,
     "reindex": cmd_reindex,
     "run": cmd_run,
+    "config": cmd_config,
 }
 
 
@@ -172,47 +172,58 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="listenalong", description="Read and listen to podcasts together.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _media_option() -> argparse.ArgumentParser:
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--media", metavar="DIR", help="episode library folder (default: "
+                        f"${settings.BY_NAME['MEDIA_DIR'].env} or ./media)")
+    return shared
 
-    convert = sub.add_parser("convert", help="convert a transcript to WebVTT, SRT, JSON or text")
+
+def _from_option(what: str) -> argparse.ArgumentParser:
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--from", dest="fmt_in", metavar="FORMAT",
+                        help=f"{what} format: {', '.join(FORMAT_NAMES)} (default: detected)")
+    return shared
+
+
+def _add_convert(sub) -> None:
+    convert = sub.add_parser("convert", parents=[_from_option("input")],
+                             help="convert a transcript to WebVTT, SRT, JSON or text")
     convert.add_argument("input", metavar="INPUT", help="transcript file (Rev, Otter, SRT, VTT, JSON)")
     convert.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
     convert.add_argument("--to", choices=sorted(OUTPUT_FORMATS), default="vtt",
                          help="output format (default: vtt)")
-    convert.add_argument("--from", dest="fmt_in", metavar="FORMAT",
-                         help=f"input format: {', '.join(FORMAT_NAMES)} (default: detected)")
     convert.add_argument("--duration", type=_positive_seconds, metavar="SECONDS",
                          help="audio length: where the last cue ends")
 
-    media = dict(metavar="DIR", help="episode library folder (default: $LISTENALONG_MEDIA_DIR "
-                                      "or ./media)")
-    add = sub.add_parser("add", help="add an episode: transcript + audio → library folder")
+
+def _add_library_commands(sub, media) -> None:
+    add = sub.add_parser("add", parents=[media, _from_option("transcript")],
+                         help="add an episode: transcript + audio → library folder")
     add.add_argument("transcript", metavar="TRANSCRIPT")
     add.add_argument("--audio", required=True, metavar="AUDIO",
                      help="MP3, M4A/AAC, Ogg/Opus, FLAC or WAV")
     add.add_argument("--title", help="episode title (default: from the file name)")
     add.add_argument("--slug", help="URL name (default: from the title)")
-    add.add_argument("--from", dest="fmt_in", metavar="FORMAT",
-                     help=f"transcript format: {', '.join(FORMAT_NAMES)} (default: detected)")
-    add.add_argument("--media", **media)
-
-    listing = sub.add_parser("list", help="list the library's episodes")
-    listing.add_argument("--media", **media)
-
-    remove = sub.add_parser("remove", help="remove an episode from the library")
+    sub.add_parser("list", parents=[media], help="list the library's episodes")
+    remove = sub.add_parser("remove", parents=[media], help="remove an episode from the library")
     remove.add_argument("slug", metavar="SLUG")
-    remove.add_argument("--media", **media)
+    sub.add_parser("reindex", parents=[media],
+                   help="rebuild the search index from the episode folders")
 
-    reindex = sub.add_parser("reindex", help="rebuild the search index from the episode folders")
-    reindex.add_argument("--media", **media)
 
-    run = sub.add_parser("run", help="serve the web app (development server)")
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="listenalong", description="Read and listen to podcasts together.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    media = _media_option()
+    _add_convert(sub)
+    _add_library_commands(sub, media)
+    run = sub.add_parser("run", parents=[media], help="serve the web app (development server)")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=5000)
     run.add_argument("--debug", action="store_true")
-    run.add_argument("--media", **media)
+    sub.add_parser("config", parents=[media],
+                   help="show every setting, its value and where it comes from")
     return parser
 
 
@@ -220,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args) or 0
-    except InputError as error:
+    except (InputError, settings.SettingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:

@@ -1,10 +1,12 @@
-"""Jinja filters: clock times, and episode notes with their links made clickable safely."""
+"""Jinja filters: times (each formatted by its one function in the core), and episode
+notes with their links made clickable safely."""
 from __future__ import annotations
 
 import re
 
 from markupsafe import Markup, escape
 
+from .core.moments import format_time, moment_href
 from .core.timecode import clock, short_clock
 
 URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
@@ -24,11 +26,6 @@ def linkify(text: str | None) -> Markup:
     return Markup("").join(out)
 
 
-def seconds_attr(value: float) -> str:
-    """Seconds for a data attribute: no needless zeros (``31``, ``31.5``)."""
-    return f"{value:.3f}".rstrip("0").rstrip(".")
-
-
 def register_filters(app) -> None:
     app.jinja_env.filters.update(clock=clock, short_clock=short_clock, linkify=linkify,
-                                 seconds=seconds_attr)
+                                 seconds=format_time, moment_href=moment_href)

@@ -32,15 +32,17 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
 
+from .atomic import TEMP_PREFIX, replacing
+from .settings import BY_NAME
+
 MAX_SECONDS = 300.0  # five minutes
 FADE_MS = 15
 CACHE_VERSION = "2"  # bump when the encoding changes: old clips stop matching
-MAX_CACHED = 500  # clips kept on disk; the least recently used go first
+MAX_CACHED = BY_NAME["CLIP_CACHE_SIZE"].default  # clips kept on disk unless told otherwise
 STALE_TEMP_SECONDS = 3600
 FFMPEG_TIMEOUT = 120
 
@@ -156,8 +158,9 @@ def clip_name(slug: str, audio_path: str | os.PathLike, start: float, end: float
 
 def get_clip(cache_dir: str | os.PathLike, slug: str, audio_path: str | os.PathLike,
              start: float, end: float, tags: dict | None = None,
-             converter: str | None = None) -> Path:
-    """The cached MP3 of this range, made first if need be. Raises ClipUnavailable."""
+             converter: str | None = None, keep: int = MAX_CACHED) -> Path:
+    """The cached MP3 of this range, made first if need be (the cache then keeps the
+    ``keep`` most recently used clips). Raises ClipUnavailable."""
     folder = Path(cache_dir)
     target = folder / clip_name(slug, audio_path, start, end)
     if _fresh(target):
@@ -166,17 +169,9 @@ def get_clip(cache_dir: str | os.PathLike, slug: str, audio_path: str | os.PathL
         if _fresh(target):
             return target
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".mp3", dir=folder)
-        os.close(fd)
-        try:
+        with replacing(target, suffix=".mp3") as tmp:
             cut(audio_path, start, end, tmp, tags=tags, converter=converter)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-    prune(folder, keep=target)
+    prune(folder, keep=target, limit=keep)
     return target
 
 
@@ -202,7 +197,7 @@ def prune(folder: Path, keep: Path | None = None, limit: int = MAX_CACHED) -> No
         return
     for entry in entries:
         try:
-            if entry.name.startswith(".tmp-"):
+            if entry.name.startswith(TEMP_PREFIX):
                 if now - entry.stat().st_mtime > STALE_TEMP_SECONDS:
                     os.unlink(entry.path)
             elif entry.name.endswith(".mp3") and (keep is None or entry.name != keep.name):

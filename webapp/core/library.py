@@ -1,8 +1,10 @@
 """The episode library on disk: one folder per episode, the source of truth.
 
 ``<root>/<slug>/`` holds the audio (``audio.<ext>``), the original transcript
-(``original.<ext>``), the generated ``transcript.vtt`` and ``episode.json``. Folders are
-built under a temp name and renamed into place, so a failed ``add`` leaves nothing.
+(``original.<ext>``), the generated ``transcript.vtt`` and ``episode.json``, all written
+by :func:`write_episode`. Folders are built under a temp name and renamed into place, so
+a failed ``add`` leaves nothing. Whoever must follow changes (the search index) passes
+``on_change``: it is called after every add and remove, whoever makes them.
 """
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable, Union
 
-from . import audio
+from . import audio, settings
 from .atomic import write_text
+from .bounded_cache import BoundedCache
 from .errors import InputError
 from .model import Transcript
 from .reading import read_transcript
@@ -27,11 +30,7 @@ from .writing import to_vtt
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 EPISODE_FILE = "episode.json"
 VTT_FILE = "transcript.vtt"
-DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "media"
-
-
-def default_root() -> Path:
-    return Path(os.environ.get("LISTENALONG_MEDIA_DIR") or DEFAULT_ROOT)
+CACHED_TRANSCRIPTS = 64  # parsed transcripts kept in memory, the most recently read
 
 
 def slugify(title: str) -> str:
@@ -57,12 +56,38 @@ class Episode:
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         return cls(**known)
 
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
+
+
+Source = Union[str, os.PathLike, bytes]
+
+
+def write_episode(folder: str | os.PathLike, episode: Episode, transcript: Transcript,
+                  audio_file: Source, original: Source) -> Path:
+    """Write an episode's four files into ``folder`` (made if need be): the audio and the
+    original transcript (each a path to copy, or the bytes themselves), the VTT made from
+    ``transcript``, and ``episode.json``. The one place that knows the folder's layout."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, source in ((episode.audio, audio_file), (episode.transcript, original)):
+        if isinstance(source, bytes):
+            (folder / name).write_bytes(source)
+        else:
+            shutil.copyfile(source, folder / name)
+    write_text(folder / VTT_FILE, to_vtt(transcript))
+    write_text(folder / EPISODE_FILE, episode.to_json())
+    return folder
+
+
+OnChange = Callable[[str, bool], None]  # (slug, present): True after add, False after remove
+
 
 class Library:
-    def __init__(self, root: str | os.PathLike | None = None):
-        self.root = Path(root) if root else default_root()
-        self._cache: dict[str, tuple[float, Transcript]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, root: str | os.PathLike | None = None, on_change: OnChange | None = None):
+        self.root = Path(root) if root else settings.media_dir()
+        self.on_change = on_change
+        self._cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → (VTT mtime, Transcript)
 
     # ---- reading -------------------------------------------------------------------
     def folder(self, slug: str) -> Path | None:
@@ -101,15 +126,13 @@ class Library:
             mtime = vtt.stat().st_mtime_ns
         except OSError:
             return None
-        with self._lock:
-            hit = self._cache.get(slug)
-            if hit and hit[0] == mtime:
-                return hit[1]
+        hit = self._cache.get(slug)
+        if hit and hit[0] == mtime:
+            return hit[1]
         transcript = read_transcript(vtt, "vtt")
         episode = self.get(slug)
         transcript.notes = episode.notes if episode else ""
-        with self._lock:
-            self._cache[slug] = (mtime, transcript)
+        self._cache.put(slug, (mtime, transcript))
         return transcript
 
     def file(self, slug: str, name: str) -> Path | None:
@@ -151,16 +174,13 @@ class Library:
         )
         building = Path(tempfile.mkdtemp(prefix=f".adding-{slug}-", dir=self.root))
         try:
-            shutil.copyfile(audio_path, building / episode.audio)
-            shutil.copyfile(transcript_path, building / episode.transcript)
-            write_text(building / VTT_FILE, to_vtt(transcript))
-            write_text(building / EPISODE_FILE,
-                       json.dumps(asdict(episode), ensure_ascii=False, indent=2) + "\n")
+            write_episode(building, episode, transcript, audio_path, transcript_path)
             os.chmod(building, 0o755)
             os.rename(building, final)
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
+        self._changed(slug, True)
         return episode, transcript.warnings
 
     def remove(self, slug: str) -> Episode:
@@ -170,9 +190,13 @@ class Library:
         doomed = Path(tempfile.mkdtemp(prefix=f".removing-{slug}-", dir=self.root))
         os.rename(self.root / slug, doomed / slug)
         shutil.rmtree(doomed, ignore_errors=True)
-        with self._lock:
-            self._cache.pop(slug, None)
+        self._cache.pop(slug)
+        self._changed(slug, False)
         return episode
+
+    def _changed(self, slug: str, present: bool) -> None:
+        if self.on_change is not None:
+            self.on_change(slug, present)
 
 
 def _title_from(path: str) -> str:

@@ -13,9 +13,6 @@ class Cue:
     text: str
     speaker: str | None = None
 
-    def to_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "speaker": self.speaker, "text": self.text}
-
 
 @dataclass
 class Transcript:

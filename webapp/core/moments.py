@@ -66,6 +66,14 @@ def format_t(start: float, end: float | None = None) -> str:
     return format_time(start) if end is None else f"{format_time(start)},{format_time(end)}"
 
 
+def moment_href(start: float, end: float | None = None, cue_number: int | None = None) -> str:
+    """The query (and fragment) of a link to a moment of an episode page: ``?t=754`` or
+    ``?t=754#cue-12``. With the anchor, the page lands on that cue even without
+    JavaScript (static/js/time.js builds the same links in the browser)."""
+    anchor = f"#cue-{cue_number}" if cue_number is not None else ""
+    return f"?t={format_t(start, end)}{anchor}"
+
+
 @dataclass(frozen=True)
 class Moment:
     """Where a link asks the page to start (and stop). ``notice`` is the raw ``t`` value
@@ -117,6 +125,25 @@ def parse_moment(raw: str | None, duration: float) -> Moment:
         if end is not None and end <= start:
             end = None
     return Moment(start=start, end=end)
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where a page opened with ``?t=`` lands: the moment, the index of the cue at its
+    start (``target``), and the cues of a range (``in_range``, empty for a moment)."""
+
+    moment: Moment
+    target: int | None = None
+    in_range: range = range(0)
+
+
+def landing(cues: list[Cue], raw: str | None, duration: float) -> Landing:
+    """The :class:`Landing` of ``?t=raw`` on an episode of ``duration`` with ``cues``."""
+    moment = parse_moment(raw, duration)
+    if moment.start is None or not cues:
+        return Landing(moment)
+    in_range = cues_in_range(cues, moment.start, moment.end) if moment.is_range else range(0)
+    return Landing(moment, cue_at(cues, moment.start), in_range)
 
 
 def parse_range(raw: str | None, duration: float, longest: float) -> tuple[float, float]:

@@ -1,20 +1,63 @@
-"""An episode: its page, its transcript in every format, and its audio."""
+"""An episode: its page (also as the embed), its transcript in every format, its audio.
+
+Deep links. ``/episodes/<slug>?t=`` takes a time (``754``, ``12:34``, ``1h2m3s``…) or a
+range (``754,800``), read by :mod:`webapp.core.moments`; an unusable value never errs: the
+page starts at the beginning with a notice. The server marks the cue at ``t``
+(``cue--target``) and the cues of a range (``cue--in-range``), and gives ``<main>``
+``data-start-at``/``data-end-at`` for the player (static/js/time.js reads them).
+
+Landing on the cue without JavaScript: the server never sees a URL's ``#fragment``, so a
+redirect to ``?t=X#cue-N`` would only loop. Instead (1) the links we make — timestamp links
+and share links — carry the anchor themselves (``?t=S#cue-N``), and (2) for a bare
+``?t=`` link the target cue's timestamp link gets the ``autofocus`` attribute: focusing it
+on load scrolls it into view (CSS ``scroll-margin-top`` keeps it clear of the sticky
+player bar). With JavaScript the player then seeks there and scrolls to the same cue, so
+the two agree. ``#t=`` media fragments are the browser's business only (time.js).
+
+A ``?t=`` page carries link previews for the quote at ``t`` (:mod:`webapp.core.previews`,
+``templates/_share_meta.html``).
+"""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request, send_file
+from flask import Blueprint, Response, abort, request, send_file, url_for
 
 from ..core import OUTPUT_FORMATS, render
 from ..core.audio import audio_type
-from ..core.library import VTT_FILE
+from ..core.library import VTT_FILE, Episode
+from ..core.model import Cue
+from ..core.moments import Landing, landing
+from ..core.previews import Links, Preview, episode_preview, moment_preview
 from . import episode_or_404, library
-from .share import render_moment_page
+from .transcript_html import cue_list, page_with_cues
 
 bp = Blueprint("episodes", __name__, url_prefix="/episodes")
 
 
 @bp.get("/<slug>")
 def page(slug: str):
-    return render_moment_page("episode.html", slug, autofocus=True)
+    return render_player_page("episode.html", slug, autofocus=True)
+
+
+def render_player_page(template: str, slug: str, autofocus: bool) -> Response:
+    """An episode's player page (the full one or the embed) as opened with ``?t=``."""
+    episode = episode_or_404(slug)
+    transcript = library().transcript(slug)
+    if transcript is None:
+        abort(404)
+    land = landing(transcript.cues, request.args.get("t"), episode.duration)
+    cues_html = cue_list(slug, transcript, land.target, land.in_range, autofocus)
+    return page_with_cues(template, cues_html, episode=episode, cues=transcript.cues,
+                          moment=land.moment, preview=preview(episode, transcript.cues, land))
+
+
+def preview(episode: Episode, cues: list[Cue], land: Landing) -> Preview:
+    links = Links(page=url_for("episodes.page", slug=episode.slug, _external=True),
+                  embed=url_for("share.embed", slug=episode.slug, _external=True),
+                  clip=url_for("share.clip", slug=episode.slug, _external=True),
+                  oembed=url_for("share.oembed", _external=True))
+    if land.target is None:
+        return episode_preview(episode, links)
+    return moment_preview(episode, cues, land.moment, land.target, land.in_range, links)
 
 
 @bp.get("/<slug>/transcript.<fmt>")

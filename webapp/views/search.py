@@ -1,6 +1,6 @@
 """Search across the library: the ``/search`` page and the ``/api/search`` JSON.
 
-Both parse the query with :mod:`webapp.core.search_query` (user input never reaches FTS5
+Both parse the query with :mod:`webapp.core.search.query` (user input never reaches FTS5
 syntax raw). Over-long queries are a 400 with a clear message; queries with nothing to
 search for (``"``, ``*``, ``(``) are simply no results.
 
@@ -18,12 +18,11 @@ cue on the episode page (element ``#cue-N``). ``limit`` defaults to 20, at most 
 """
 from __future__ import annotations
 
-import sqlite3
-
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
-from ..core.search_index import DEFAULT_LIMIT, MAX_LIMIT, SearchIndex, SearchUnavailable
-from ..core.search_query import MAX_QUERY_CHARS, Query, QueryTooLong, clean, parse_query
+from ..core.moments import moment_href
+from ..core.search import (DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, Query, QueryTooLong,
+                           SearchIndex, SearchUnavailable, clean, parse_query)
 from . import library
 
 bp = Blueprint("search", __name__)
@@ -48,12 +47,8 @@ def _run(query: Query, episode: str | None, limit: int):
     return index.search(query, episode=episode, limit=limit)
 
 
-def _seconds(value: float) -> str:
-    return f"{value:.3f}".rstrip("0").rstrip(".")
-
-
 def _play_url(slug: str, start: float) -> str:
-    return url_for("episodes.page", slug=slug, t=_seconds(start))
+    return url_for("episodes.page", slug=slug) + moment_href(start)
 
 
 @bp.get("/search")
@@ -77,7 +72,7 @@ def page():
         return render_template("search.html", **context)
     try:
         hits = _run(query, scope.slug if scope else None, PAGE_LIMIT)
-    except (SearchUnavailable, sqlite3.Error) as error:
+    except SearchUnavailable as error:
         current_app.logger.error("search failed: %s", error)
         context["error"] = "Search is not available right now; please try again later."
         return render_template("search.html", **context), 503
@@ -104,7 +99,7 @@ def api():
         return jsonify(error=f"There is no episode called “{slug[:80]}” in this library."), 404
     try:
         hits = _run(query, slug, _limit(request.args.get("limit"))) if query else []
-    except (SearchUnavailable, sqlite3.Error) as error:
+    except SearchUnavailable as error:
         current_app.logger.error("search failed: %s", error)
         return jsonify(error="Search is not available right now; please try again later."), 503
     return jsonify(query=query.text, episode=slug, results=[

@@ -14,12 +14,11 @@ so the frames it draws while a long transcript is still arriving stay cheap.
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 
 from flask import Response, current_app, render_template
 from markupsafe import Markup
 
+from ..core.bounded_cache import BoundedCache
 from ..core.model import Cue, Transcript
 
 GROUP = 20
@@ -29,8 +28,7 @@ _OPEN, _CLOSE = '<div class="cue-group">', "</div>"
 # forge, since it is random per process (and those are escaped anyway).
 _SLOT = Markup(f"<!--cues-{secrets.token_hex(12)}-->")
 
-_cache: OrderedDict[str, tuple[Transcript, list[str], bytes]] = OrderedDict()
-_lock = threading.Lock()
+_cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → (transcript, cue rows, encoded list)
 
 
 def _macro():
@@ -48,20 +46,14 @@ def _grouped(rows: list[str]) -> str:
 
 
 def _plain(slug: str, transcript: Transcript) -> tuple[list[str], bytes]:
-    with _lock:
-        hit = _cache.get(slug)
-        if hit and hit[0] is transcript:
-            _cache.move_to_end(slug)
-            return hit[1], hit[2]
+    hit = _cache.get(slug)
+    if hit and hit[0] is transcript:
+        return hit[1], hit[2]
     row = _macro()
     cues = transcript.cues
     rows = [str(row(cue, i + 1, _speaker_shown(cues, i))) for i, cue in enumerate(cues)]
     whole = _grouped(rows).encode("utf-8")
-    with _lock:
-        _cache[slug] = (transcript, rows, whole)
-        _cache.move_to_end(slug)
-        while len(_cache) > CACHED_TRANSCRIPTS:
-            _cache.popitem(last=False)
+    _cache.put(slug, (transcript, rows, whole))
     return rows, whole
 
 

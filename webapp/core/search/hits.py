@@ -1,0 +1,72 @@
+"""Search results: one :class:`Hit` per matching cue, its snippet cut into marked pieces."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HIT_START, HIT_END = "\x02", "\x03"   # snippet() sentinels: never in indexed text
+
+
+@dataclass
+class Hit:
+    episode: str
+    title: str
+    cue: int          # 0-based index of the cue in its episode
+    start: float
+    end: float
+    speaker: str | None
+    marked: str       # snippet with HIT_START/HIT_END around the matched words
+    score: float
+
+    @property
+    def parts(self) -> list[tuple[str, bool]]:
+        """The snippet as ``(text, matched)`` pieces, for templates to escape and mark."""
+        return snippet_parts(self.marked)
+
+    @property
+    def snippet(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+    @property
+    def highlights(self) -> list[list[int]]:
+        """``[start, end)`` character offsets of the matched words in :attr:`snippet`."""
+        spans, at = [], 0
+        for text, matched in self.parts:
+            if matched:
+                spans.append([at, at + len(text)])
+            at += len(text)
+        return spans
+
+
+def snippet_parts(marked: str) -> list[tuple[str, bool]]:
+    """Split a sentinel-marked snippet into pieces; unbalanced sentinels are dropped."""
+    parts: list[tuple[str, bool]] = []
+    inside = False
+    buf: list[str] = []
+
+    def flush():
+        if buf:
+            text = "".join(buf)
+            if parts and parts[-1][1] == inside:
+                parts[-1] = (parts[-1][0] + text, inside)
+            else:
+                parts.append((text, inside))
+            buf.clear()
+
+    for ch in marked:
+        if ch == HIT_START and not inside:
+            flush()
+            inside = True
+        elif ch == HIT_END and inside:
+            flush()
+            inside = False
+        elif ch not in (HIT_START, HIT_END):
+            buf.append(ch)
+    flush()
+    return parts
+
+
+def clean_text(text: str) -> str:
+    """Cue text as indexed: without the snippet sentinels."""
+    if HIT_START in text or HIT_END in text:
+        text = text.replace(HIT_START, " ").replace(HIT_END, " ")
+    return text

@@ -1,0 +1,218 @@
+"""Keeping the index in step with the episode folders (the source of truth).
+
+* :meth:`Indexer.rebuild` writes a whole new database beside the old one and renames it
+  into place (:func:`webapp.core.atomic.replacing`), so a crash never leaves half an index.
+* :meth:`Indexer.update` / :meth:`Indexer.discard` keep one episode current (the
+  library's ``on_change`` calls them on add and remove).
+* :meth:`Indexer.sync` catches up with folders changed behind its back, comparing each
+  folder's signature (the modification times of its VTT and ``episode.json``);
+  :meth:`Indexer.ensure` does that at most every ``sync_interval`` seconds.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from ..atomic import replacing
+from ..errors import InputError
+from ..library import EPISODE_FILE, SLUG, VTT_FILE, Library
+from ..reading import read_transcript
+from . import store
+from .hits import clean_text
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+BUILDING_PREFIX = ".building-"
+
+
+def signature(folder: str) -> str | None:
+    """When an episode's files last changed: ``"<vtt mtime>:<episode.json mtime>"``."""
+    try:
+        return f"{os.stat(os.path.join(folder, VTT_FILE)).st_mtime_ns}:" \
+               f"{os.stat(os.path.join(folder, EPISODE_FILE)).st_mtime_ns}"
+    except OSError:
+        return None
+
+
+def signatures_on_disk(root: Path) -> dict[str, str]:
+    """``{slug: signature}`` of every episode folder (plain ``os`` calls: this runs every
+    few seconds on a live library)."""
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return {}
+    found = {}
+    for entry in entries:
+        if SLUG.match(entry.name):
+            mark = signature(os.path.join(root, entry.name))
+            if mark:
+                found[entry.name] = mark
+    return found
+
+
+class Indexer:
+    def __init__(self, library: Library, index: store.Store, sync_interval: float = 10.0):
+        self.library = library
+        self.store = index
+        self.sync_interval = sync_interval
+        self._ready_lock = threading.Lock()
+        self._checked_at = float("-inf")
+        self._root_mtime: int | None = None
+
+    def episode_rows(self, slug: str) -> tuple[str, str, list[tuple]] | None:
+        """(title, signature, cue rows) read from the episode folder, or None if unreadable."""
+        episode = self.library.get(slug)
+        folder = self.library.folder(slug)
+        mark = None if folder is None else signature(os.fspath(folder))
+        if mark is None or episode is None:
+            return None
+        try:
+            transcript = read_transcript(folder / VTT_FILE, "vtt")
+        except (InputError, OSError, ValueError) as error:
+            log.warning("search index: skipping %s: %s", slug, error)
+            return None
+        rows = [(slug, episode.title, number, cue.start, cue.end, cue.speaker,
+                 clean_text(cue.text)) for number, cue in enumerate(transcript.cues)]
+        return episode.title, mark, rows
+
+    # ---- the whole index -----------------------------------------------------------------
+    def rebuild(self, progress: Progress | None = None) -> dict:
+        """Build the whole index afresh from the episode folders, atomically.
+
+        Returns ``{"episodes": n, "cues": n, "skipped": [slug, ...]}``.
+        """
+        with self.store.writer_lock():
+            return self._rebuild(progress)
+
+    def _rebuild(self, progress: Progress | None) -> dict:
+        folder = self.store.path.parent
+        for stale in folder.glob(BUILDING_PREFIX + "*"):  # left by a crash; we hold the lock
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        with replacing(self.store.path, prefix=BUILDING_PREFIX, suffix=".sqlite",
+                       durable=True) as tmp:
+            db = store.connect(tmp)
+            try:
+                stats = self._fill(db, progress)
+            finally:
+                db.close()
+            self.store.retire()
+        self._checked_at = time.monotonic()
+        return stats
+
+    def _fill(self, db, progress: Progress | None) -> dict:
+        """Write every episode into the empty database ``db``; FTS is built at the end."""
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.executescript(store.SCHEMA)
+        db.execute("BEGIN")
+        # oldest first, so the newest episodes get the highest row ids (see RANK_CANDIDATES)
+        slugs = [e.slug for e in sorted(self.library.episodes(), key=lambda e: (e.added, e.slug))]
+        stats = {"episodes": 0, "cues": 0, "skipped": []}
+        next_id = 1
+        for done, slug in enumerate(slugs, start=1):
+            found = self.episode_rows(slug)
+            if found is None:
+                stats["skipped"].append(slug)
+            else:
+                next_id = store.insert_episode(db, slug, *found, first=next_id)
+                stats["episodes"] += 1
+                stats["cues"] += len(found[2])
+            if progress:
+                progress(done, len(slugs))
+        db.execute("INSERT INTO cues_fts (cues_fts) VALUES ('rebuild')")
+        db.execute("INSERT INTO cues_fts (cues_fts) VALUES ('optimize')")
+        for trigger in store.TRIGGERS:
+            db.execute(trigger)
+        db.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION}")
+        db.execute("COMMIT")
+        db.execute("PRAGMA journal_mode = WAL")   # persistent: readers never wait
+        return stats
+
+    # ---- one episode ---------------------------------------------------------------------
+    def update(self, slug: str) -> bool:
+        """(Re)index one episode from its folder. With no index yet, nothing is made (the
+        app builds the whole index when it first needs it); an unreadable one is rebuilt.
+        Returns True when the episode is now in the index."""
+        if not self.store.path.exists():
+            return False
+        with self.store.writer_lock():
+            if not self.store.is_valid():
+                self._rebuild(None)
+                return self.store.has(slug)
+            found = self.episode_rows(slug)
+            with self.store.transaction() as db:
+                store.delete_episode(db, slug)
+                if found is not None:
+                    store.insert_episode(db, slug, *found)
+            return found is not None
+
+    def discard(self, slug: str) -> None:
+        """Drop one episode from the index (nothing to do when there is no index)."""
+        if not self.store.path.exists():
+            return
+        with self.store.writer_lock():
+            if not self.store.is_valid():
+                return
+            with self.store.transaction() as db:
+                store.delete_episode(db, slug)
+
+    # ---- catching up ---------------------------------------------------------------------
+    def sync(self, wait: bool = True) -> dict:
+        """Bring the index up to date with the folders: index new or changed episodes, drop
+        gone ones. Rebuilds when the index is missing or of another schema.
+
+        With ``wait=False`` a valid index is left as it is while another writer is busy
+        (returns ``{"busy": True}``); a missing one is still waited for."""
+        with self.store.writer_lock(wait=wait or not self.store.is_valid()) as locked:
+            if not locked:
+                return {"busy": True}
+            if not self.store.is_valid():
+                stats = self._rebuild(None)
+                return {"rebuilt": True, "updated": stats["episodes"], "removed": 0}
+            indexed = self.store.signatures()
+            on_disk = signatures_on_disk(self.library.root)
+            changed = [s for s, mark in on_disk.items() if indexed.get(s) != mark]
+            gone = [s for s in indexed if s not in on_disk]
+            if changed or gone:
+                self._replace(gone, changed)
+            return {"rebuilt": False, "updated": len(changed), "removed": len(gone)}
+
+    def _replace(self, gone: list[str], changed: list[str]) -> None:
+        with self.store.transaction() as db:
+            for slug in gone + changed:
+                store.delete_episode(db, slug)
+            for slug in changed:
+                found = self.episode_rows(slug)
+                if found is not None:
+                    store.insert_episode(db, slug, *found)
+
+    def ensure(self, force: bool = False) -> None:
+        """Make sure the index exists and is current: cheap when nothing changed.
+
+        The folders are compared at most every ``sync_interval`` seconds, and at once when
+        the library folder itself changed (an episode added or removed)."""
+        with self._ready_lock:
+            now = time.monotonic()
+            try:
+                root_mtime = self.library.root.stat().st_mtime_ns
+            except OSError:
+                root_mtime = None
+            due = force or root_mtime != self._root_mtime or \
+                now - self._checked_at >= self.sync_interval or not self.store.path.is_file()
+            if not due:
+                return
+            if root_mtime is None:      # no library folder: nothing to index, nothing to make
+                self._root_mtime = None
+                self._checked_at = now
+                return
+            if self.sync(wait=force).get("busy"):
+                return                  # another writer is at it: serve what is there
+            self._root_mtime = root_mtime
+            self._checked_at = time.monotonic()

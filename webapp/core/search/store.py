@@ -1,0 +1,210 @@
+"""The index's database: where it lives, its schema, connections, the writers' lock, and
+the statements that put an episode's cues in and take them out.
+
+``<media>/.index/search.sqlite`` holds one row per cue — episode slug and title, cue
+index, start, end, speaker and text — in a plain table, and an external-content FTS5
+table over the text, tokenized with ``porter unicode61 remove_diacritics 2`` (so
+"building" finds "build" and "cafe" finds "café"). Writers take an exclusive ``flock`` on
+``.index/.lock``; readers use WAL mode and never wait for them.
+
+Every ``sqlite3.Error`` (and an ``OSError`` reaching the index's files) becomes
+:class:`SearchUnavailable` here, in :func:`guarded`: callers handle one exception.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+try:  # POSIX; elsewhere writers rely on SQLite's own locking alone
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+INDEX_FOLDER = ".index"
+INDEX_FILE = "search.sqlite"
+SCHEMA_VERSION = 1
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+SCHEMA = f"""
+CREATE TABLE episodes (
+    slug TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    signature TEXT NOT NULL,      -- mtimes of transcript.vtt and episode.json
+    first_id INTEGER NOT NULL,    -- the episode's cues are rows first_id..last_id
+    last_id INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE cues (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL,
+    title TEXT NOT NULL,
+    idx INTEGER NOT NULL,         -- 0-based; the page's element is #cue-(idx+1)
+    start REAL NOT NULL,
+    "end" REAL NOT NULL,
+    speaker TEXT,
+    text TEXT NOT NULL
+);
+CREATE INDEX cues_by_slug ON cues (slug, idx);
+CREATE VIRTUAL TABLE cues_fts USING fts5 (
+    text, content='cues', content_rowid='id', tokenize='{TOKENIZE}'
+);
+"""
+# Keep the FTS table in step with single-episode changes (a rebuild fills it in one go
+# and adds these afterwards).
+TRIGGERS = (
+    """CREATE TRIGGER cues_ai AFTER INSERT ON cues BEGIN
+        INSERT INTO cues_fts (rowid, text) VALUES (new.id, new.text);
+    END""",
+    """CREATE TRIGGER cues_ad AFTER DELETE ON cues BEGIN
+        INSERT INTO cues_fts (cues_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END""",
+)
+INSERT_CUE = ('INSERT INTO cues (id, slug, title, idx, start, "end", speaker, text) '
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT_EPISODE = ("INSERT INTO episodes (slug, title, signature, first_id, last_id) "
+                  "VALUES (?, ?, ?, ?, ?)")
+
+
+class SearchUnavailable(RuntimeError):
+    """The index cannot be built or read (a read-only or damaged media folder, a locked
+    or corrupt database). The message says what happened, for a log or one line."""
+
+
+@contextlib.contextmanager
+def guarded() -> Iterator[None]:
+    """Turn database and file errors raised in the block into :class:`SearchUnavailable`."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise SearchUnavailable(f"search index error: {error}") from None
+    except OSError as error:
+        raise SearchUnavailable(f"search index error: {error.strerror or error} "
+                                f"({error.filename or 'the index folder'})") from None
+
+
+def guard(method):
+    """Decorator: run ``method`` under :func:`guarded`."""
+    @functools.wraps(method)
+    def run(*args, **kwargs):
+        with guarded():
+            return method(*args, **kwargs)
+    return run
+
+
+def index_path(root: str | os.PathLike) -> Path:
+    return Path(root) / INDEX_FOLDER / INDEX_FILE
+
+
+def connect(path: str | os.PathLike) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=10, isolation_level=None,
+                                 check_same_thread=False)
+    connection.execute("PRAGMA busy_timeout = 10000")
+    return connection
+
+
+def insert_episode(db: sqlite3.Connection, slug: str, title: str, signature: str,
+                   rows: list[tuple], first: int | None = None) -> int:
+    """Put one episode's cue ``rows`` in as ids ``first``… (default: after the last id).
+    Returns the id after the episode's last cue."""
+    if first is None:
+        first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM cues").fetchone()[0]
+    db.executemany(INSERT_CUE, [(first + n, *row) for n, row in enumerate(rows)])
+    db.execute(INSERT_EPISODE, (slug, title, signature, first, first + len(rows) - 1))
+    return first + len(rows)
+
+
+def delete_episode(db: sqlite3.Connection, slug: str) -> None:
+    db.execute("DELETE FROM cues WHERE slug = ?", (slug,))
+    db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+
+
+class Store:
+    """The index file of one library: connections, transactions and the writers' lock."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        connection = connect(self.path)
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        connection = connect(self.path)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            yield connection
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.close()
+
+    @contextlib.contextmanager
+    def writer_lock(self, wait: bool = True) -> Iterator[bool]:
+        """One writer at a time across processes (CLI, app workers). Yields False, without
+        the lock, when ``wait`` is False and another writer holds it."""
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle = open(folder / ".lock", "a+b")
+        except OSError as error:
+            raise SearchUnavailable(f"cannot write the search index in {folder}: "
+                                    f"{error.strerror}") from None
+        with handle:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+                except BlockingIOError:
+                    yield False
+                    return
+            try:
+                yield True
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def is_valid(self) -> bool:
+        """True when the index file exists and is of the current schema."""
+        if not self.path.is_file():
+            return False
+        try:
+            with self.reading() as db:
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                db.execute("SELECT 1 FROM episodes LIMIT 1").fetchall()
+            return version == SCHEMA_VERSION
+        except sqlite3.DatabaseError:
+            return False
+
+    def has(self, slug: str) -> bool:
+        with self.reading() as db:
+            return db.execute("SELECT 1 FROM episodes WHERE slug = ?", (slug,)).fetchone() \
+                is not None
+
+    def signatures(self) -> dict[str, str]:
+        """``{slug: signature}`` of every indexed episode."""
+        with self.reading() as db:
+            return dict(db.execute("SELECT slug, signature FROM episodes"))
+
+    def retire(self) -> None:
+        """Fold the index's write-ahead log into it before the file is replaced, so that no
+        log of the old file is left to be read against the new one."""
+        if not self.path.exists():
+            return
+        try:
+            with self.reading() as db:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.DatabaseError:   # corrupt or not a database: its log is worthless
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{self.path}{suffix}")

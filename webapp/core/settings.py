@@ -1,0 +1,103 @@
+"""Every setting of Listenalong, declared once: its name, default, help and environment
+variable (``LISTENALONG_<NAME>``). This module is the only place that reads them.
+
+Precedence, highest first: a value given in code (the app factory's ``test_config``, a
+command-line flag), the environment, the default. ``listenalong config`` prints the result.
+A new knob is one more :class:`Setting` in :data:`SETTINGS`; read it from the dict that
+:func:`load` returns (the Flask app keeps it in ``app.config``).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ENV_PREFIX = "LISTENALONG_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any  # a value, or a function of the settings resolved before this one
+    help: str
+    kind: Callable[[str], Any] = str
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name
+
+    def default_for(self, resolved: Mapping[str, Any]) -> Any:
+        return self.default(resolved) if callable(self.default) else self.default
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise ValueError("must be a whole number above 0")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not 0 < value < float("inf"):
+        raise ValueError("must be a number of seconds above 0")
+    return value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("MEDIA_DIR", lambda _: str(PROJECT_ROOT / "media"),
+            "the episode library: one folder per episode"),
+    Setting("CLIP_CACHE_DIR", lambda s: str(Path(s["MEDIA_DIR"]) / ".cache" / "clips"),
+            "where MP3 clips of shared ranges are cached"),
+    Setting("CLIP_CACHE_SIZE", 500, "clips kept in the cache; the least recently used go first",
+            _positive_int),
+    Setting("SEARCH_SYNC_SECONDS", 10.0,
+            "how often a search compares the index with the episode folders", _positive_float),
+    Setting("STATIC_MAX_AGE", 3600, "seconds browsers may keep static files and audio",
+            _positive_int),
+)
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value its setting cannot take."""
+
+
+def load(given: Mapping[str, Any] | None = None,
+         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every setting's value: ``given`` (None and "" count as not given), else the
+    environment, else the default. Raises :class:`SettingError` for a bad variable."""
+    return {name: value for name, (value, _) in explain(given, environ).items()}
+
+
+def explain(given: Mapping[str, Any] | None = None,
+            environ: Mapping[str, str] | None = None) -> dict[str, tuple[Any, str]]:
+    """``{name: (value, source)}``, the source being ``given``, ``env`` or ``default``."""
+    given = given or {}
+    environ = os.environ if environ is None else environ
+    resolved: dict[str, Any] = {}
+    sources: dict[str, tuple[Any, str]] = {}
+    for setting in SETTINGS:
+        if given.get(setting.name) not in (None, ""):
+            value, source = given[setting.name], "given"
+        elif environ.get(setting.env):
+            value, source = _parse(setting, environ[setting.env]), "env"
+        else:
+            value, source = setting.default_for(resolved), "default"
+        resolved[setting.name] = value
+        sources[setting.name] = (value, source)
+    return sources
+
+
+def _parse(setting: Setting, raw: str) -> Any:
+    try:
+        return setting.kind(raw)
+    except ValueError as error:
+        raise SettingError(f"{setting.env}={raw!r} is not usable: {error}") from None
+
+
+def media_dir(given: str | os.PathLike | None = None) -> Path:
+    """The library folder: ``given``, else ``$LISTENALONG_MEDIA_DIR``, else ./media."""
+    return Path(load({"MEDIA_DIR": os.fspath(given) if given else None})["MEDIA_DIR"])
