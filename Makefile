@@ -1,5 +1,6 @@
 # Two commands for a fresh machine: `make run` (the app on the bundled demo) and
-# `make test` (every test). Both install what they need first.
+# `make test` (every test: the JavaScript modules under node's test runner, then pytest).
+# Both install what they need first.
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
@@ -22,6 +23,7 @@ test-deps: deps
 	npm ci --no-audit --no-fund --silent
 
 test: test-deps
+	node --test tests/js/
 	$(PY) -m pytest
 
 bench: test-deps

@@ -17,12 +17,12 @@ Usage:
     python -m webapp add TRANSCRIPT --audio MP3 --title TITLE --slug welcome
 with LISTENALONG_MEDIA_DIR taken from the environment as it is.
 
-Needs: espeak-ng, ffmpeg (apt-get install espeak-ng ffmpeg). Python stdlib only.
+Needs: espeak-ng, ffmpeg (apt-get install espeak-ng ffmpeg). Python stdlib only (and
+webapp.core.atomic, itself stdlib only).
 """
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import shutil
 import subprocess
@@ -32,6 +32,9 @@ import wave
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from webapp.core.atomic import replacing, write_text  # noqa: E402  (stdlib only)
 DEFAULT_OUT = ROOT / "build" / "demo"
 TITLE = "Welcome to Listenalong"
 SLUG = "welcome"
@@ -180,67 +183,50 @@ def build_transcript(starts: list[float]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_atomic(target: Path, write) -> None:
-    """Call ``write(tmp_path)``, then move the temporary file over ``target``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def speak_all(espeak: str, folder: Path):
+    """Every paragraph of SCRIPT spoken to its own WAV in ``folder``: returns the WAV
+    parameters, the PCM pieces (a pause after each but the last), each paragraph's start
+    and spoken length, and the total length (seconds)."""
+    params = None
+    pieces: list[bytes] = []
+    starts: list[float] = []
+    lengths: list[float] = []
+    frames = 0
+    for number, (speaker, text) in enumerate(SCRIPT):
+        clip_path = folder / f"{number:03d}.wav"
+        synthesize(espeak, speaker, text, clip_path)
+        clip_params, data = read_wav(clip_path)
+        if params is None:
+            params = clip_params
+        elif clip_params[:3] != params[:3]:
+            fail(f"espeak-ng gave clips in different formats: {clip_params} vs {params}")
+        rate, width = params.framerate, params.sampwidth * params.nchannels
+        starts.append(frames / rate)
+        lengths.append(len(data) // width / rate)
+        gap = b"\0" * (round(PAUSE * rate) * width)
+        pieces += [data, gap]
+        frames += (len(data) + len(gap)) // width
+    pieces.pop()  # no pause after the last paragraph
+    frames -= round(PAUSE * params.framerate)
+    return params, pieces, starts, lengths, frames / params.framerate
 
 
-def build(out: Path) -> tuple[Path, Path, float, list[float]]:
-    espeak = need("espeak-ng", "espeak-ng")
-    ffmpeg = need("ffmpeg", "ffmpeg")
-    out.mkdir(parents=True, exist_ok=True)
+def encode_mp3(ffmpeg: str, params, pieces: list[bytes], folder: Path, mp3: Path) -> None:
+    """Join the pieces into one WAV and encode it, reproducibly, to ``mp3`` (atomically)."""
+    whole = folder / "episode.wav"
+    with wave.open(str(whole), "wb") as joined:
+        joined.setparams(params)
+        for piece in pieces:
+            joined.writeframes(piece)
+    with replacing(mp3, suffix=".mp3") as tmp:
+        run([ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+             "-i", str(whole), "-map_metadata", "-1",
+             "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "libmp3lame", "-b:a", BITRATE,
+             "-metadata", f"title={TITLE}", "-metadata", "artist=Listenalong",
+             "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "mp3", str(tmp)])
 
-    with tempfile.TemporaryDirectory(prefix="listenalong-demo-") as tmp:
-        tmp_dir = Path(tmp)
-        params = None
-        pieces: list[bytes] = []
-        starts: list[float] = []
-        lengths: list[float] = []
-        frames = 0
-        for number, (speaker, text) in enumerate(SCRIPT):
-            clip_path = tmp_dir / f"{number:03d}.wav"
-            synthesize(espeak, speaker, text, clip_path)
-            clip_params, data = read_wav(clip_path)
-            if params is None:
-                params = clip_params
-            elif clip_params[:3] != params[:3]:
-                fail(f"espeak-ng gave clips in different formats: {clip_params} vs {params}")
-            rate, width = params.framerate, params.sampwidth * params.nchannels
-            starts.append(frames / rate)
-            lengths.append(len(data) // width / rate)
-            gap = b"\0" * (round(PAUSE * rate) * width)
-            pieces += [data, gap]
-            frames += (len(data) + len(gap)) // width
-        pieces.pop()  # no pause after the last paragraph
-        frames -= round(PAUSE * params.framerate)
-        total = frames / params.framerate
 
-        whole = tmp_dir / "episode.wav"
-        with wave.open(str(whole), "wb") as joined:
-            joined.setparams(params)
-            for piece in pieces:
-                joined.writeframes(piece)
-
-        mp3 = out / "demo.mp3"
-
-        def encode(path: Path) -> None:
-            run([ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-                 "-i", str(whole), "-map_metadata", "-1",
-                 "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "libmp3lame", "-b:a", BITRATE,
-                 "-metadata", f"title={TITLE}", "-metadata", "artist=Listenalong",
-                 "-fflags", "+bitexact", "-flags:a", "+bitexact",
-                 "-f", "mp3", str(path)])
-
-        write_atomic(mp3, encode)
-
+def check(starts: list[float], total: float, mp3: Path) -> None:
     for before, after in zip(starts, starts[1:]):
         if int(after) <= int(before):
             fail(f"two paragraphs start in the same second ({mmss(before)}); lengthen one")
@@ -251,9 +237,18 @@ def build(out: Path) -> tuple[Path, Path, float, list[float]]:
     if size >= MAX_MP3_BYTES:
         fail(f"demo.mp3 is {size} bytes; it must stay under {MAX_MP3_BYTES}")
 
+
+def build(out: Path) -> tuple[Path, Path, float, list[float]]:
+    espeak = need("espeak-ng", "espeak-ng")
+    ffmpeg = need("ffmpeg", "ffmpeg")
+    out.mkdir(parents=True, exist_ok=True)
+    mp3 = out / "demo.mp3"
+    with tempfile.TemporaryDirectory(prefix="listenalong-demo-") as tmp:
+        params, pieces, starts, lengths, total = speak_all(espeak, Path(tmp))
+        encode_mp3(ffmpeg, params, pieces, Path(tmp), mp3)
+    check(starts, total, mp3)
     transcript = out / "demo-transcript.txt"
-    text = build_transcript(starts)
-    write_atomic(transcript, lambda path: path.write_text(text, encoding="utf-8"))
+    write_text(transcript, build_transcript(starts))
     return mp3, transcript, total, lengths
 
 

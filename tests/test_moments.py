@@ -1,39 +1,21 @@
 """webapp.core.moments: reading ``?t=`` values, ranges for clips, and the quote at a moment."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from support import FIXTURES
 from webapp.core.model import Cue
-from webapp.core.moments import (Moment, cues_in_range, format_t, parse_moment, parse_range,
-                                 parse_time, quote, trim_quote)
+from webapp.core.moments import (Moment, cues_in_range, format_t, moment_href, parse_moment,
+                                 parse_range, parse_time, quote, trim_quote)
+from webapp.core.timecode import clock, short_clock
 
 # ---- one time -------------------------------------------------------------------------
 
-VALID_TIMES = [
-    ("754", 754),
-    ("754.5", 754.5),
-    ("0", 0),
-    ("0.25", 0.25),
-    ("  754  ", 754),
-    ("12:34", 754),
-    ("0:05", 5),
-    ("12:34.5", 754.5),
-    ("1:02:03", 3723),
-    ("01:02:03", 3723),
-    ("90:00", 5400),            # the first field may be large
-    ("1h2m3s", 3723),
-    ("1H2M3S", 3723),
-    ("1h02m03s", 3723),
-    ("1h2m3.5s", 3723.5),
-    ("2m", 120),
-    ("45s", 45),
-    ("1h", 3600),
-    ("1h30s", 3630),
-    ("90m", 5400),
-    ("npt:754", 754),
-    ("NPT:12:34", 754),
-    ("1.0005", 1.0),             # rounded to the millisecond (banker's rounding aside)
-]
+# The time forms are one table for Python and JavaScript (tests/js/time.test.mjs).
+CASES = json.loads((FIXTURES / "time_cases.json").read_text("utf-8"))
+VALID_TIMES = [tuple(case) for case in CASES["valid_times"]]
 
 
 @pytest.mark.parametrize("text, seconds", VALID_TIMES)
@@ -41,11 +23,7 @@ def test_parse_time_accepts(text, seconds):
     assert parse_time(text) == pytest.approx(seconds, abs=1e-3)
 
 
-INVALID_TIMES = [
-    "", " ", "-5", "+5", "abc", "1e3", "nan", "inf", "Infinity", "12:", ":34", "1:75",
-    "1:02:60", "1:2:3:4", "12.34.56", "1h2h", "3s2m", "h", "m", "s", "5 m", "12 :34",
-    "0x10", "٣", "1_000", "1" * 80, "npt:", "npt:-1", "1,5",
-]
+INVALID_TIMES = CASES["invalid_times"]
 
 
 @pytest.mark.parametrize("text", INVALID_TIMES)
@@ -54,41 +32,30 @@ def test_parse_time_refuses(text):
         parse_time(text)
 
 
-def test_format_t_is_the_shortest_spelling():
-    assert format_t(754) == "754"
-    assert format_t(754.5) == "754.5"
-    assert format_t(754.125, 800) == "754.125,800"
-    assert format_t(0.0) == "0"
+@pytest.mark.parametrize("start, end, expected", CASES["format_t"])
+def test_format_t_is_the_shortest_spelling(start, end, expected):
+    assert format_t(start, end) == expected
+
+
+@pytest.mark.parametrize("start, end, number, expected", CASES["moment_href"])
+def test_moment_href(start, end, number, expected):
+    assert moment_href(start, end, number) == expected
+
+
+@pytest.mark.parametrize("seconds, expected", CASES["clock"])
+def test_clock(seconds, expected):
+    assert clock(seconds) == expected
+
+
+@pytest.mark.parametrize("seconds, expected", CASES["short_clock"])
+def test_short_clock(seconds, expected):
+    assert short_clock(seconds) == expected
 
 
 # ---- a page's ?t= ---------------------------------------------------------------------
 
-DURATION = 4000.0
-
-MOMENTS = [
-    # raw, start, end, notice
-    (None, None, None, None),
-    ("", None, None, None),
-    ("   ", None, None, None),
-    ("754", 754, None, None),
-    ("0", 0, None, None),
-    ("1h2m3s", 3723, None, None),
-    ("754,800", 754, 800, None),
-    ("12:34,13:00", 754, 780, None),
-    ("npt:12:34,13:00", 754, 780, None),
-    (",30", 0, 30, None),                     # media fragments: from the start to 0:30
-    ("754,", 754, None, None),                # an empty end: just the start
-    ("754,oops", 754, None, None),            # an unreadable end: just the start
-    ("800,754", 800, None, None),             # end before start: just the start
-    ("754,754", 754, None, None),             # empty range: just the start
-    ("3990,9999", 3990, 4000, None),          # end past the episode: clamped to its end
-    ("abc", None, None, "abc"),
-    ("-5", None, None, "-5"),
-    ("4000", None, None, "4000"),             # the very end is past the last moment
-    ("99:99:99", None, None, "99:99:99"),
-    ("5000,5100", None, None, "5000,5100"),   # a range past the end: start over
-    ("nan", None, None, "nan"),
-]
+DURATION = CASES["duration"]
+MOMENTS = [(m["t"], m["start"], m["end"], m["notice"]) for m in CASES["moments"]]
 
 
 @pytest.mark.parametrize("raw, start, end, notice", MOMENTS)

@@ -1,7 +1,7 @@
 // Entry point of the episode page: each feature is its own module. The script is async,
 // so it may run before the transcript has finished parsing: start once the DOM is whole.
 import { startPlayer } from "./player.js";
-import { startSearch } from "./search.js";
+import { startFind } from "./find.js";
 import { startShare } from "./share.js";
 import { whenParsed } from "./page-ready.js";
 
@@ -9,7 +9,7 @@ whenParsed(() => {
   const page = document.querySelector(".episode-page");
   if (page) {
     const player = startPlayer(page);
-    startSearch(page, player);
+    startFind(page, player);
     startShare(page, player);
   }
   performance.mark("listenalong:ready"); // read by bench/bench_page_load.py

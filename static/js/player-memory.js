@@ -1,5 +1,6 @@
 // What the player remembers in localStorage: the playback speed (for every episode) and
 // the position in each episode, offered back through the #resume banner on return.
+import { shortClock } from "./time.js";
 
 const SPEED_KEY = "listenalong:speed";
 const POSITION_PREFIX = "listenalong:position:";
@@ -34,23 +35,9 @@ function write(key, value) {
   }
 }
 
-/** ``H:MM:SS`` or ``M:SS``. */
-export function clock(seconds) {
-  const whole = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(whole / 3600);
-  const m = Math.floor((whole % 3600) / 60);
-  const s = String(whole % 60).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
-}
-
-export function startMemory(player) {
+/** The playback speed, the same for every episode: applied on load, saved on change. */
+function rememberSpeed(player) {
   const { page, audio } = player;
-  const slug = page.dataset.slug || "";
-  const positionKey = POSITION_PREFIX + slug;
-  const duration = () => (Number.isFinite(audio.duration) && audio.duration > 0 ?
-    audio.duration : Number(page.dataset.duration) || 0);
-
-  // --- speed ---------------------------------------------------------------------------
   const select = page.querySelector("#speed");
   const rates = select ? Array.from(select.options, (o) => Number(o.value)) : [];
   function applyRate(rate) {
@@ -76,15 +63,19 @@ export function startMemory(player) {
     write(SPEED_KEY, String(rate));
     if (select && rates.includes(rate)) select.value = select.options[rates.indexOf(rate)].value;
   });
+}
 
-  // --- position ------------------------------------------------------------------------
+/** The position in this episode: saved while playing, on pause and on leaving; cleared
+ *  near the start and the end. Returns the key it is kept under. */
+function rememberPosition(player) {
+  const { audio } = player;
+  const positionKey = POSITION_PREFIX + (player.page.dataset.slug || "");
   let lastSave = 0;
   // Only overwrite the saved position once this visit has actually played or moved.
   let started = false;
   function savePosition() {
-    if (!slug) return;
     const t = audio.currentTime;
-    const length = duration();
+    const length = player.duration();
     if (t < MARGIN || (length && t > length - MARGIN)) write(positionKey, null);
     else write(positionKey, JSON.stringify({ t: Math.round(t * 10) / 10, saved: Date.now() }));
     lastSave = performance.now();
@@ -99,50 +90,52 @@ export function startMemory(player) {
   });
   audio.addEventListener("playing", () => { started = true; });
   audio.addEventListener("seeked", () => { started = true; });
-
-  const banner = page.querySelector("#resume");
-  const api = {
-    dismiss() {
-      if (banner) banner.hidden = true;
-    },
-    saved() {
-      const raw = read(positionKey);
-      if (!raw) return null;
-      try {
-        const t = Number(JSON.parse(raw).t);
-        return Number.isFinite(t) ? t : null;
-      } catch {
-        return null;
-      }
-    },
-  };
-
-  const saved = api.saved();
-  const length = duration();
-  const offer = banner && saved !== null && !urlAsksForPosition(page) && saved >= MARGIN &&
-    (!length || saved <= length - MARGIN);
-  if (offer) {
-    const timeLabel = banner.querySelector("#resume-time");
-    if (timeLabel) timeLabel.textContent = clock(saved);
-    banner.hidden = false;
-    const yes = banner.querySelector("#resume-yes");
-    const no = banner.querySelector("#resume-no");
-    if (yes) yes.addEventListener("click", () => {
-      api.dismiss();
-      player.seek(saved);
-    });
-    if (no) no.addEventListener("click", () => {
-      api.dismiss();
-      write(positionKey, null);
-      player.seek(0);
-    });
-    // Choosing a place some other way (a click in the transcript, the controls) answers it.
-    audio.addEventListener("playing", api.dismiss, { once: true });
-  }
-  return api;
+  return positionKey;
 }
 
-function urlAsksForPosition(page) {
-  return page.dataset.startAt !== undefined || /^#t=/.test(window.location.hash) ||
-    new URLSearchParams(window.location.search).has("t");
+function savedPosition(positionKey) {
+  const raw = read(positionKey);
+  if (!raw) return null;
+  try {
+    const t = Number(JSON.parse(raw).t);
+    return Number.isFinite(t) ? t : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Offer the saved position through the #resume banner: Resume, or Start over. */
+function offerResume(player, banner, positionKey, dismiss) {
+  const saved = savedPosition(positionKey);
+  const length = player.duration();
+  if (saved === null || saved < MARGIN || (length && saved > length - MARGIN)) return;
+  const timeLabel = banner.querySelector("#resume-time");
+  if (timeLabel) timeLabel.textContent = shortClock(saved);
+  banner.hidden = false;
+  const yes = banner.querySelector("#resume-yes");
+  const no = banner.querySelector("#resume-no");
+  if (yes) yes.addEventListener("click", () => {
+    dismiss();
+    player.seek(saved);
+  });
+  if (no) no.addEventListener("click", () => {
+    dismiss();
+    write(positionKey, null);
+    player.seek(0);
+  });
+  // Choosing a place some other way (a click in the transcript, the controls) answers it.
+  player.audio.addEventListener("playing", dismiss, { once: true });
+}
+
+/** Speed and position memory; ``moment`` is where the URL asked to start (time.js
+ *  startMoment): a link that names a time gets no resume offer. */
+export function startMemory(player, moment) {
+  rememberSpeed(player);
+  const positionKey = player.page.dataset.slug ? rememberPosition(player) : null;
+  const banner = player.page.querySelector("#resume");
+  const dismiss = () => {
+    if (banner) banner.hidden = true;
+  };
+  if (banner && positionKey && !moment.asked) offerResume(player, banner, positionKey, dismiss);
+  return { dismiss, saved: () => (positionKey ? savedPosition(positionKey) : null) };
 }

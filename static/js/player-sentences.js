@@ -1,9 +1,11 @@
 // Sentence highlighting inside the current cue.
 //
-// The cue text stays plain text nodes (possibly with <mark>s the search module adds).
-// To highlight a sentence we split the text nodes it covers and wrap each piece in a
-// <span class="sentence--now">; to clear it we unwrap the spans and merge the text back.
-// textContent never changes, and <mark>s (or anything else inside .cue-text) survive.
+// The cue text stays plain text nodes (possibly with <mark>s that find adds). A sentence
+// is highlighted by wrapping the text it covers in <span class="sentence--now">
+// (text-marks.js); clearing unwraps them. textContent never changes, and <mark>s (or
+// anything else inside .cue-text) survive.
+import { lastAtOrBefore } from "./time.js";
+import { unwrap, wrapRange } from "./text-marks.js";
 
 const CLASS = "sentence--now";
 // The end of a sentence: terminal punctuation, closing quotes/brackets, then space.
@@ -34,23 +36,6 @@ export function sentenceModel(text, start, end) {
   return { offsets, times, length: text.length };
 }
 
-/** Index of the last value in the ascending ``sorted`` that is <= ``value``; -1 if none. */
-export function lastAtOrBefore(sorted, value) {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] <= value) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
-}
-
 /** Index of the sentence playing at ``seconds`` (the first one before its start). */
 export function sentenceAt(model, seconds) {
   return Math.max(0, lastAtOrBefore(model.times, seconds));
@@ -59,72 +44,6 @@ export function sentenceAt(model, seconds) {
 /** Index of the sentence holding character ``offset``. */
 export function sentenceOfOffset(model, offset) {
   return Math.max(0, lastAtOrBefore(model.offsets, offset));
-}
-
-function textNodes(root) {
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const nodes = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
-  return nodes;
-}
-
-/** Character offset of (node, offset) within ``root``'s textContent, or -1. */
-export function textOffset(root, node, offset) {
-  if (!root.contains(node)) return -1;
-  if (node.nodeType !== Node.TEXT_NODE) {
-    // A boundary between children: count the text before child ``offset``.
-    const range = document.createRange();
-    range.setStart(root, 0);
-    range.setEnd(node, offset);
-    return range.toString().length;
-  }
-  let position = 0;
-  for (const text of textNodes(root)) {
-    if (text === node) return position + offset;
-    position += text.length;
-  }
-  return -1;
-}
-
-/** Wrap characters [from, to) of ``root``'s text in highlight spans; returns the spans. */
-export function wrapRange(root, from, to) {
-  const pieces = [];
-  let position = 0;
-  for (const node of textNodes(root)) {
-    const start = position;
-    position += node.length;
-    if (position <= from) continue;
-    if (start >= to) break;
-    pieces.push([node, Math.max(from, start) - start, Math.min(to, position) - start]);
-  }
-  const spans = [];
-  for (const [text, a, b] of pieces) {
-    if (b <= a) continue;
-    let node = text;
-    if (a > 0) node = node.splitText(a);
-    if (b - a < node.length) node.splitText(b - a);
-    const span = document.createElement("span");
-    span.className = CLASS;
-    node.parentNode.insertBefore(span, node);
-    span.appendChild(node);
-    spans.push(span);
-  }
-  return spans;
-}
-
-/** Undo wrapRange: move the spans' children back out and merge the split text nodes. */
-export function unwrap(spans) {
-  const parents = new Set();
-  for (const span of spans) {
-    const parent = span.parentNode;
-    if (!parent) continue;
-    while (span.firstChild) parent.insertBefore(span.firstChild, span);
-    parent.removeChild(span);
-    parents.add(parent);
-  }
-  for (const parent of parents) {
-    if (parent.isConnected) parent.normalize();
-  }
 }
 
 /** Keeps the current sentence of the current cue highlighted. */
@@ -177,7 +96,7 @@ export class SentenceHighlighter {
     let to = index + 1 < model.offsets.length ? model.offsets[index + 1] : model.length;
     const full = this.text.textContent;
     while (to > from && /\s/.test(full[to - 1])) to -= 1;
-    this.spans = wrapRange(this.text, from, to);
+    this.spans = wrapRange(this.text, from, to, "span", CLASS);
     this.index = index;
   }
 

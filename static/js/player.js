@@ -1,204 +1,220 @@
 // The listening-while-reading player: keeps the transcript in step with the audio.
 //
 //   const player = startPlayer(page);
-//   player.audio, player.cues, player.starts, player.indexAt(s), player.seek(s, opts),
-//   player.follow();  the page fires "listenalong:cuechange" {index, previous}.
+//   player.audio, player.cues, player.starts, player.indexAt(s), player.current,
+//   player.seek(s, {play, scroll}), player.playRange(start, end), player.follow(),
+//   player.duration();  the page fires "listenalong:cuechange" {index, previous}.
 //
 // The sync never scans the cues: each tick is O(1) while playback stays in the same cue
 // and a binary search otherwise, and only the old and new current cue are touched.
-import { SentenceHighlighter, lastAtOrBefore, sentenceOfOffset, textOffset } from "./player-sentences.js";
+import { SentenceHighlighter, sentenceOfOffset } from "./player-sentences.js";
 import { Follower } from "./player-follow.js";
+import { RangePlayback } from "./player-range.js";
 import { startKeys } from "./player-keys.js";
 import { startMemory } from "./player-memory.js";
+import { textOffset } from "./text-marks.js";
+import { fragmentMoment, lastAtOrBefore, startMoment } from "./time.js";
 
 const noop = () => {};
 
-export function startPlayer(page) {
-  const audio = page.querySelector("#player");
-  const list = page.querySelector("#cues");
-  // The cues, in order (in groups of 20: <div class="cue-group">, see site.css).
-  const cues = list ? Array.from(list.getElementsByClassName("cue")) : [];
-  const count = cues.length;
-  const starts = new Float64Array(count);
-  for (let i = 0; i < count; i += 1) starts[i] = Number(cues[i].getAttribute("data-start")) || 0;
-
-  // Timing counters, read by bench/bench_playback.py (cheap: two clock reads per update).
-  const stats = {
+/** Timing counters, read by bench/bench_playback.py (cheap: two clock reads per update). */
+function newStats() {
+  return {
     cueChanges: 0, cueChangeMs: 0, cueChangeMaxMs: 0, // the cue-change handling (JS)
     syncs: 0, syncMs: 0, syncMaxMs: 0, // every sync tick (timeupdate / animation frame)
     scrolls: 0, scrollMs: 0, // following: measuring and starting the scroll, per frame
   };
-  window.listenalongStats = stats;
-  const sentences = new SentenceHighlighter();
-  let current = -1;
-  let frame = 0;
+}
 
-  /** Index of the cue playing at ``seconds``: the last one starting at or before it. */
-  function indexAt(seconds) {
-    return lastAtOrBefore(starts, seconds);
+function count(stats, name, began) {
+  const spent = performance.now() - began;
+  stats[`${name}s`] += 1;
+  stats[`${name}Ms`] += spent;
+  if (spent > stats[`${name}MaxMs`]) stats[`${name}MaxMs`] = spent;
+}
+
+/** Where the pointer is in a cue's text, as a character offset (or -1). */
+function caretOffset(text, event) {
+  let node = null;
+  let offset = 0;
+  if (document.caretPositionFromPoint) {
+    const pos = document.caretPositionFromPoint(event.clientX, event.clientY);
+    if (pos) ({ offsetNode: node, offset } = pos);
+  } else if (document.caretRangeFromPoint) {
+    const range = document.caretRangeFromPoint(event.clientX, event.clientY);
+    if (range) ({ startContainer: node, startOffset: offset } = range);
+  }
+  return node && text ? textOffset(text, node, offset) : -1;
+}
+
+export class Player {
+  constructor(page) {
+    this.page = page;
+    this.audio = page.querySelector("#player");
+    this.list = page.querySelector("#cues");
+    // The cues, in order (in groups of 20: <div class="cue-group">, see site.css).
+    this.cues = this.list ? Array.from(this.list.getElementsByClassName("cue")) : [];
+    this.starts = new Float64Array(this.cues.length);
+    this.cues.forEach((cue, i) => { this.starts[i] = Number(cue.getAttribute("data-start")) || 0; });
+    this.stats = window.listenalongStats = newStats();
+    this.sentences = new SentenceHighlighter();
+    this.currentIndex = -1;
+    this.frame = 0;
+    this.follower = new Follower(this);
+    this.ranges = new RangePlayback(this);
+    this.listen();
   }
 
-  const player = {
-    page, audio, cues, starts, indexAt, stats,
-    get current() { return current; },
-    seek, follow, play, toggle,
-  };
+  get current() {
+    return this.currentIndex;
+  }
 
-  const follower = new Follower(player);
+  /** Index of the cue playing at ``seconds``: the last one starting at or before it. */
+  indexAt(seconds) {
+    return lastAtOrBefore(this.starts, seconds);
+  }
 
-  function setCurrent(index) {
+  /** The episode's length: the audio's once known, else the server's figure. */
+  duration() {
+    const { audio } = this;
+    return Number.isFinite(audio.duration) && audio.duration > 0
+      ? audio.duration : Number(this.page.dataset.duration) || 0;
+  }
+
+  setCurrent(index) {
     const began = performance.now();
-    const previous = current;
-    if (previous >= 0) cues[previous].removeAttribute("aria-current");
-    current = index;
-    const cue = index >= 0 ? cues[index] : null;
+    const previous = this.currentIndex;
+    if (previous >= 0) this.cues[previous].removeAttribute("aria-current");
+    this.currentIndex = index;
+    const cue = index >= 0 ? this.cues[index] : null;
     if (cue) cue.setAttribute("aria-current", "true");
-    sentences.setCue(cue);
-    follower.onCueChange(index, previous);
-    page.dispatchEvent(new CustomEvent("listenalong:cuechange", { detail: { index, previous } }));
-    const spent = performance.now() - began;
-    stats.cueChanges += 1;
-    stats.cueChangeMs += spent;
-    if (spent > stats.cueChangeMaxMs) stats.cueChangeMaxMs = spent;
+    this.sentences.setCue(cue);
+    this.follower.onCueChange(index, previous);
+    this.page.dispatchEvent(new CustomEvent("listenalong:cuechange", { detail: { index, previous } }));
+    count(this.stats, "cueChange", began);
   }
 
   /** Bring the highlight in line with the audio's position. */
-  function sync() {
+  sync() {
     const began = performance.now();
-    const t = audio.currentTime;
-    let index = current;
-    const inside = index >= 0 && starts[index] <= t && (index + 1 >= count || t < starts[index + 1]);
-    if (!inside) index = indexAt(t);
-    if (index !== current) setCurrent(index);
-    sentences.update(t);
-    const spent = performance.now() - began;
-    stats.syncs += 1;
-    stats.syncMs += spent;
-    if (spent > stats.syncMaxMs) stats.syncMaxMs = spent;
+    const t = this.audio.currentTime;
+    const { starts } = this;
+    let index = this.currentIndex;
+    const inside = index >= 0 && starts[index] <= t && (index + 1 >= starts.length || t < starts[index + 1]);
+    if (!inside) index = this.indexAt(t);
+    if (index !== this.currentIndex) this.setCurrent(index);
+    this.sentences.update(t);
+    count(this.stats, "sync", began);
   }
 
-  function tick() {
-    sync();
-    frame = audio.paused ? 0 : requestAnimationFrame(tick);
+  tick() {
+    this.sync();
+    this.frame = this.audio.paused ? 0 : requestAnimationFrame(() => this.tick());
   }
 
-  function startTicking() {
-    if (!frame) frame = requestAnimationFrame(tick);
-  }
-
-  function play() {
-    const promise = audio.play();
+  play() {
+    const promise = this.audio.play();
     // Autoplay may be refused until the reader interacts: that is fine, stay paused.
     if (promise && promise.catch) promise.catch(noop);
   }
 
-  function toggle() {
-    if (audio.paused) play();
-    else audio.pause();
-  }
-
-  function whenMetadata(fn) {
-    if (audio.readyState >= 1) fn();
-    else audio.addEventListener("loadedmetadata", fn, { once: true });
+  toggle() {
+    if (this.audio.paused) this.play();
+    else this.audio.pause();
   }
 
   /** Jump to ``seconds``; play unless told not to; follow and show that cue. */
-  function seek(seconds, { play: andPlay = true, scroll = true } = {}) {
+  seek(seconds, { play = true, scroll = true } = {}) {
     let target = Math.max(0, Number(seconds) || 0);
-    const duration = Number.isFinite(audio.duration) ? audio.duration : Number(page.dataset.duration);
+    const duration = Number.isFinite(this.audio.duration) ? this.audio.duration : Number(this.page.dataset.duration);
     if (duration > 0) target = Math.min(target, duration);
-    const apply = () => {
-      audio.currentTime = target;
-      sync();
-    };
     // Show the place right away even when the audio has not loaded its metadata yet.
-    const index = indexAt(target);
-    if (index !== current) setCurrent(index);
-    whenMetadata(apply);
-    follow({ scroll: false });
-    if (scroll) follower.scrollSoon(index >= 0 ? index : 0);
-    if (andPlay) play();
+    const index = this.indexAt(target);
+    if (index !== this.currentIndex) this.setCurrent(index);
+    const apply = () => {
+      this.audio.currentTime = target;
+      this.sync();
+    };
+    if (this.audio.readyState >= 1) apply();
+    else this.audio.addEventListener("loadedmetadata", apply, { once: true });
+    this.follow({ scroll: false });
+    if (scroll) this.follower.scrollSoon(index >= 0 ? index : 0);
+    if (play) this.play();
   }
 
-  function follow({ scroll = true } = {}) {
-    follower.resume(scroll);
+  /** Play from ``start``, pausing at ``end`` (null: no end), with the range's cues marked;
+   *  ``instant`` jumps the transcript there at once (a page opened at a moment). */
+  playRange(start, end = null, { play = true, instant = false } = {}) {
+    this.ranges.mark(start, end);
+    this.ranges.set(start, end);
+    this.seek(start, { play, scroll: !instant });
+    if (instant) this.follower.scrollTo(Math.max(0, this.currentIndex), { instant: true });
   }
 
-  // --- clicks on the transcript: the time link or the text seeks there and plays --------
-  if (list) {
-    list.addEventListener("click", (event) => {
-      if (event.defaultPrevented || event.button !== 0) return;
-      const selection = window.getSelection();
-      if (selection && !selection.isCollapsed) return; // the reader is selecting text
-      const link = event.target.closest("a");
-      const cue = event.target.closest(".cue");
-      if (!cue || !list.contains(cue)) return;
-      let at = Number(cue.dataset.start);
-      if (link) {
-        if (!link.classList.contains("cue-time")) return; // some other link: leave it be
-        if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return; // new tab
-        event.preventDefault();
-      } else if (event.target.closest(".cue-text")) {
-        at = clickedSentenceTime(cue, event) ?? at;
-      } else {
-        return;
-      }
-      seek(at);
-    });
+  follow({ scroll = true } = {}) {
+    this.follower.resume(scroll);
+  }
+
+  /** A click on a cue's time link or text seeks there (the sentence clicked) and plays. */
+  onClick(event) {
+    if (event.defaultPrevented || event.button !== 0) return;
+    const selection = window.getSelection();
+    if (selection && !selection.isCollapsed) return; // the reader is selecting text
+    const link = event.target.closest("a");
+    const cue = event.target.closest(".cue");
+    if (!cue || !this.list.contains(cue)) return;
+    let at = Number(cue.dataset.start);
+    if (link) {
+      if (!link.classList.contains("cue-time")) return; // some other link: leave it be
+      if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return; // new tab
+      event.preventDefault();
+    } else if (event.target.closest(".cue-text")) {
+      at = this.clickedSentenceTime(cue, event) ?? at;
+    } else {
+      return;
+    }
+    this.seek(at);
   }
 
   /** Seconds of the sentence under the pointer (estimated), when the browser can tell. */
-  function clickedSentenceTime(cue, event) {
-    const text = cue.querySelector(".cue-text");
-    let node = null;
-    let offset = 0;
-    if (document.caretPositionFromPoint) {
-      const pos = document.caretPositionFromPoint(event.clientX, event.clientY);
-      if (pos) ({ offsetNode: node, offset } = pos);
-    } else if (document.caretRangeFromPoint) {
-      const range = document.caretRangeFromPoint(event.clientX, event.clientY);
-      if (range) ({ startContainer: node, startOffset: offset } = range);
-    }
-    if (!node || !text) return null;
-    const at = textOffset(text, node, offset);
+  clickedSentenceTime(cue, event) {
+    const at = caretOffset(cue.querySelector(".cue-text"), event);
     if (at < 0) return null;
-    const model = sentences.modelOf(cue);
+    const model = this.sentences.modelOf(cue);
     return model.times[sentenceOfOffset(model, at)];
   }
 
-  // --- playback events -----------------------------------------------------------------
-  audio.addEventListener("timeupdate", sync);
-  audio.addEventListener("seeked", sync);
-  audio.addEventListener("play", startTicking);
-  audio.addEventListener("playing", startTicking);
+  listen() {
+    const { audio } = this;
+    if (this.list) this.list.addEventListener("click", (event) => this.onClick(event));
+    const startTicking = () => {
+      if (!this.frame) this.frame = requestAnimationFrame(() => this.tick());
+    };
+    audio.addEventListener("timeupdate", () => this.sync());
+    audio.addEventListener("seeked", () => this.sync());
+    audio.addEventListener("play", startTicking);
+    audio.addEventListener("playing", startTicking);
+    // A changed #t= is followed (the page's own start is read once, by startPlayer).
+    window.addEventListener("hashchange", () => {
+      const moment = fragmentMoment(window.location.hash, this.duration());
+      if (moment) this.playRange(moment.start, moment.end);
+    });
+  }
+}
 
+export function startPlayer(page) {
+  const player = new Player(page);
   for (const hidden of page.querySelectorAll(".speed[hidden], #shortcuts-button[hidden]")) {
     hidden.hidden = false;
   }
   startKeys(player);
-  const memory = startMemory(player);
-
-  // --- where to start: ?t= (data-start-at from the server) or #t= --------------------------
-  // A shared range (data-end-at) is handled by the share module; here only its start matters.
-  const startAt = startPosition(page);
-  if (startAt !== null) {
+  const moment = startMoment(page);
+  const memory = startMemory(player, moment);
+  if (moment.start !== null) {
     memory.dismiss();
-    seek(startAt, { play: true, scroll: false });
-    follower.scrollTo(current >= 0 ? current : 0, { instant: true });
-  } else if (audio.currentTime > 0) {
-    sync();
+    player.playRange(moment.start, moment.end, { play: true, instant: true });
+  } else if (player.audio.currentTime > 0) {
+    player.sync();
   }
-
   return player;
-}
-
-/** The start position asked for in the URL: the server's data-start-at (from ?t=) or #t=. */
-export function startPosition(page) {
-  const fromServer = page.dataset.startAt;
-  if (fromServer !== undefined && fromServer !== "") {
-    const seconds = Number(fromServer);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  }
-  const hash = /^#t=(\d+(?:\.\d+)?)$/.exec(window.location.hash);
-  return hash ? Number(hash[1]) : null;
 }

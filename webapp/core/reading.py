@@ -48,10 +48,10 @@ def parse_text(text: str, fmt: str | None = None, duration: float | None = None)
     if name not in READERS:
         raise InputError(f"unknown format {name!r}; use one of: {', '.join(FORMAT_NAMES)}")
     parsed: Parsed = READERS[name](text)
-    if not parsed.drafts and name in ("rev", "otter"):
+    if not parsed.cues and name in ("rev", "otter"):
         raise InputError(f"no timestamped paragraphs found for --from {name}; check the "
                          f"format, or let it be detected")
-    cues = to_cues(parsed.drafts, duration)
+    cues = to_cues(parsed.cues, duration)
     return Transcript(cues=cues, notes=parsed.notes, warnings=parsed.warnings)
 
 

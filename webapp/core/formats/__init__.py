@@ -1,25 +1,24 @@
 """Transcript readers, one module per family, and the detector that picks one.
 
-Each reader takes decoded text and returns a :class:`Parsed`: draft cues (start, maybe
-end, speaker, text, source line), episode notes, and warnings. Timing rules shared by
+Each reader takes decoded text and returns a :data:`Parsed` transcript: draft cues (start,
+maybe end, speaker, text, source line), episode notes, and warnings. Timing rules shared by
 all formats live in :mod:`webapp.core.timing`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from ..model import Cue, Transcript
 
 
-@dataclass
-class Draft:
-    start: float
-    text: str
-    speaker: str | None = None
-    line: int | None = None
+@dataclass(kw_only=True)
+class Draft(Cue):
+    """A cue as a reader found it: its end may be unknown until the timing rules
+    (:mod:`webapp.core.timing`) settle it, and it remembers the line it came from."""
+
     end: float | None = None
+    line: int | None = None
 
 
-@dataclass
-class Parsed:
-    drafts: list[Draft]
-    notes: str = ""
-    warnings: list = field(default_factory=list)
+# What a reader returns: a transcript whose cues are still drafts.
+Parsed = Transcript

@@ -63,53 +63,72 @@ def read_otter(text: str) -> Parsed:
 
 
 def _read(text: str, head_of: Callable[[str], Head | None]) -> Parsed:
-    drafts: list[Draft] = []
-    warnings: list[Warn] = []
-    notes: list[str] | None = None
-    paragraphs: list[list[str]] = []
-    speaker: str | None = None
-
-    def close() -> None:
-        if not drafts:
-            return
-        body = "\n".join(" ".join(p) for p in paragraphs if p)
-        if body:
-            drafts[-1].text = body
-        else:
-            warnings.append(Warn("a timestamp with no text after it; skipped it "
-                                 "(delete the line or add the text)", drafts[-1].line))
-            drafts.pop()
-        paragraphs.clear()
-
+    reader = _Reader(head_of)
     for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
-        if notes is not None:
-            notes.append(line)
-            continue
-        head = head_of(line)
-        if head is None:
-            if not drafts:
-                continue  # header lines before the first timestamp
-            if NOTES_HEADING.match(line):
-                notes = [line] if line.lower().startswith("transcribed by") else []
-                continue
-            if not line:
-                if paragraphs and paragraphs[-1]:
-                    paragraphs.append([])
-                continue
+        reader.line(raw.strip(), number)
+    return reader.finish()
+
+
+class _Reader:
+    """Timestamp lines start paragraphs; the lines after them are their text; lines before
+    the first timestamp are a header (not cues), and an "Episode Info" heading after it
+    starts the notes."""
+
+    def __init__(self, head_of: Callable[[str], Head | None]):
+        self.head_of = head_of
+        self.drafts: list[Draft] = []
+        self.warnings: list[Warn] = []
+        self.notes: list[str] | None = None
+        self.paragraphs: list[list[str]] = []
+        self.speaker: str | None = None
+
+    def line(self, line: str, number: int) -> None:
+        if self.notes is not None:
+            self.notes.append(line)
+            return
+        head = self.head_of(line)
+        if head is not None:
+            self.timestamp(head, number)
+        elif self.drafts:   # before the first timestamp: header lines
+            self.text(line)
+
+    def text(self, line: str) -> None:
+        paragraphs = self.paragraphs
+        if NOTES_HEADING.match(line):
+            self.notes = [line] if line.lower().startswith("transcribed by") else []
+        elif not line:
+            if paragraphs and paragraphs[-1]:
+                paragraphs.append([])
+        else:
             if not paragraphs:
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            continue
-        close()
+
+    def timestamp(self, head: Head, number: int) -> None:
+        self.close()
         seconds, overflowed = parse_clock(head.ts)
         if overflowed:
-            warnings.append(Warn(f"timestamp {head.ts} has a field of 60 or more; read it as "
-                                 f"{clock(seconds)} (check the timestamp)", number))
-        speaker = head.speaker or speaker
-        drafts.append(Draft(start=seconds, text="", speaker=speaker, line=number))
+            self.warnings.append(Warn(f"timestamp {head.ts} has a field of 60 or more; read it "
+                                      f"as {clock(seconds)} (check the timestamp)", number))
+        self.speaker = head.speaker or self.speaker
+        self.drafts.append(Draft(start=seconds, text="", speaker=self.speaker, line=number))
         if head.text:
-            paragraphs.append([head.text])
-    close()
-    note_text = "\n".join(notes).strip() if notes else ""
-    return Parsed(drafts, re.sub(r"\n{3,}", "\n\n", note_text), warnings)
+            self.paragraphs.append([head.text])
+
+    def close(self) -> None:
+        """End the paragraph being read: its lines become the last draft's text."""
+        if not self.drafts:
+            return
+        body = "\n".join(" ".join(p) for p in self.paragraphs if p)
+        if body:
+            self.drafts[-1].text = body
+        else:
+            self.warnings.append(Warn("a timestamp with no text after it; skipped it "
+                                      "(delete the line or add the text)", self.drafts[-1].line))
+            self.drafts.pop()
+        self.paragraphs.clear()
+
+    def finish(self) -> Parsed:
+        self.close()
+        note_text = "\n".join(self.notes).strip() if self.notes else ""
+        return Parsed(self.drafts, re.sub(r"\n{3,}", "\n\n", note_text), self.warnings)

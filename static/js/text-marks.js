@@ -1,0 +1,94 @@
+// Marking stretches of text inside an element without touching its textContent: the
+// Text nodes a stretch covers are split and each piece is wrapped in an element of ours;
+// unwrapping moves the pieces back and merges the text. Find (<mark>) and the sentence
+// highlight (<span>) both use it, and each one's wrappers survive the other's.
+
+/** The Text nodes under ``root``, in document order. */
+export function textNodes(root) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+  return nodes;
+}
+
+/** Character offset of (node, offset) within ``root``'s textContent, or -1. */
+export function textOffset(root, node, offset) {
+  if (!root.contains(node)) return -1;
+  if (node.nodeType !== Node.TEXT_NODE) {
+    // A boundary between children: count the text before child ``offset``.
+    const range = document.createRange();
+    range.setStart(root, 0);
+    range.setEnd(node, offset);
+    return range.toString().length;
+  }
+  let position = 0;
+  for (const text of textNodes(root)) {
+    if (text === node) return position + offset;
+    position += text.length;
+  }
+  return -1;
+}
+
+function wrapper(tag, className) {
+  const element = document.createElement(tag);
+  element.className = className;
+  return element;
+}
+
+/** Wrap the sorted, disjoint character ``ranges`` of ``root``'s text, each piece in a new
+ *  ``<tag class=className>``. Returns, per range, the wrappers made for it (more than one
+ *  when a range spans Text nodes). Each Text node touched is replaced once, by a fragment:
+ *  a common word with thousands of matches costs one DOM change per node, not per match. */
+export function wrapRanges(root, ranges, tag, className) {
+  const made = ranges.map(() => []);
+  let r = 0;
+  let position = 0;
+  for (const node of textNodes(root)) {
+    if (r >= ranges.length) break;
+    const nodeStart = position;
+    const nodeEnd = position + node.length;
+    position = nodeEnd;
+    if (ranges[r][0] >= nodeEnd) continue;
+    const data = node.data;
+    const fragment = document.createDocumentFragment();
+    let at = 0; // offset in data already copied
+    while (r < ranges.length && ranges[r][0] < nodeEnd) {
+      const from = Math.max(ranges[r][0], nodeStart) - nodeStart;
+      const to = Math.min(ranges[r][1], nodeEnd) - nodeStart;
+      if (from > at) fragment.appendChild(document.createTextNode(data.slice(at, from)));
+      if (to > from) {
+        const element = wrapper(tag, className);
+        element.appendChild(document.createTextNode(data.slice(from, to)));
+        fragment.appendChild(element);
+        made[r].push(element);
+      }
+      at = Math.max(at, to);
+      if (ranges[r][1] <= nodeEnd) r += 1;
+      else break; // the range goes on in the next text node
+    }
+    if (at === 0) continue;
+    if (at < data.length) fragment.appendChild(document.createTextNode(data.slice(at)));
+    node.parentNode.replaceChild(fragment, node);
+  }
+  return made;
+}
+
+/** Wrap characters [from, to) of ``root``'s text; returns the wrappers. */
+export function wrapRange(root, from, to, tag, className) {
+  return wrapRanges(root, [[from, to]], tag, className)[0];
+}
+
+/** Undo wrapRanges: move the wrappers' children back out and merge the split text. */
+export function unwrap(elements) {
+  const parents = new Set();
+  for (const element of elements) {
+    const parent = element.parentNode;
+    if (!parent) continue;
+    while (element.firstChild) parent.insertBefore(element.firstChild, element);
+    parent.removeChild(element);
+    parents.add(parent);
+  }
+  for (const parent of parents) {
+    if (parent.isConnected) parent.normalize();
+  }
+}

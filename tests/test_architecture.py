@@ -1,0 +1,46 @@
+"""The shape of the code: which way imports flow, and small functions (no Python function
+in the app or its scripts over 40 lines; the JavaScript check is tests/js/)."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+from support import REPO
+
+LIMIT = 40
+
+
+def python_files():
+    for folder in ("webapp", "scripts"):
+        yield from sorted((REPO / folder).rglob("*.py"))
+
+
+def test_no_python_function_over_the_limit():
+    long = []
+    for path in python_files():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > LIMIT:
+                    long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({lines} lines)")
+    assert long == []
+
+
+def test_the_core_imports_no_flask_and_nothing_outside_itself():
+    outside = []
+    for path in sorted((REPO / "webapp" / "core").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                depth = len(path.relative_to(REPO / "webapp" / "core").parts) - 1
+                if node.level > depth + 1:
+                    outside.append(f"{path.name}: from {'.' * node.level}{node.module or ''}")
+            names = [a.name for a in node.names] if isinstance(node, (ast.Import, ast.ImportFrom)) else []
+            module = node.module if isinstance(node, ast.ImportFrom) and not node.level else ""
+            if any(n.split(".")[0] in ("flask", "werkzeug", "jinja2") for n in names + [module or ""]):
+                outside.append(f"{path.name}: imports {module or names}")
+    assert outside == []
+    code = ("import sys, webapp.core, webapp.core.search, webapp.core.library, webapp.core.previews, "
+            "webapp.core.clips, webapp.core.settings; print(any(m.split('.')[0] == 'flask' for m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.stdout.strip() == "False", proc.stderr
