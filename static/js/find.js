@@ -250,7 +250,7 @@ export class Find {
   }
 
   texts() {
-    if (!this.folded) this.folded = this.cueEls.map((el) => fold((el.querySelector(".cue-text") || el).textContent || ""));
+    if (!this.folded) this.folded = this.marks.textEls.map((text) => fold(text ? text.textContent : ""));
     return this.folded;
   }
 
