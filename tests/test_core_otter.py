@@ -18,13 +18,14 @@ def test_name_two_spaces_time_then_text_lines(fixtures_dir):
     assert t.cues[2].text == "That is all for today."
 
 
-def test_title_lines_are_dropped_and_otter_credit_is_a_note(fixtures_dir):
+def test_title_lines_and_otter_credit_are_notes_not_cues(fixtures_dir):
     t = read_transcript(fixtures_dir / "otter.txt")
 
     text = " ".join(c.text for c in t.cues)
     assert "episode 12" not in text and "Raised beds" not in text
     assert "otter.ai" not in text
-    assert t.notes == "Transcribed by https://otter.ai"
+    # no text is dropped: the title lines open the notes, the credit closes them
+    assert t.notes == "Dirt Under the Nails, episode 12\nRaised beds\n\nTranscribed by https://otter.ai"
 
 
 def test_one_space_before_the_time_is_not_an_otter_heading(fixtures_dir):

@@ -12,6 +12,7 @@ import time
 from .core import OUTPUT_FORMATS, InputError, read_transcript, render, settings
 from .core.atomic import write_text
 from .core.reading import FORMAT_NAMES
+from .core.timecode import MAX_SECONDS
 
 EXIT_INPUT = 2
 
@@ -21,8 +22,9 @@ def _positive_seconds(value: str) -> float:
         seconds = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
-    if not seconds > 0 or seconds == float("inf"):
-        raise argparse.ArgumentTypeError("the duration must be a positive number of seconds")
+    if not 0 < seconds <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"the duration must be a number of seconds above 0 "
+                                         f"and at most {MAX_SECONDS:.0f}")
     return seconds
 
 
@@ -122,13 +124,20 @@ class _ProgressBar:
 def cmd_list(args) -> int:
     from .core.timecode import clock
 
-    episodes = _library(args).episodes()
-    if not episodes:
+    episodes, broken = _library(args).scan()
+    if not episodes and not broken:
         print("no episodes yet; add one with: listenalong add TRANSCRIPT --audio AUDIO",
               file=sys.stderr)
     for e in episodes:
-        print(f"{e.slug}\t{clock(e.duration)}\t{e.cues} cues\t{e.title}")
+        print(f"{e.slug}\t{clock(e.duration)}\t{e.cues} cues\t{printable(e.title)}")
+    for slug, why in broken:
+        print(f"{slug}\tunavailable: {printable(why)}")
     return 0
+
+
+def printable(text: str) -> str:
+    """``text`` on one line with no terminal control characters (escapes, newlines)."""
+    return "".join(ch if ch.isprintable() else " " for ch in text).strip()
 
 
 def cmd_remove(args) -> int:

@@ -9,7 +9,9 @@ a failed ``add`` leaves nothing. Whoever must follow changes (the search index) 
 from __future__ import annotations
 
 import datetime
+import errno
 import json
+import logging
 import os
 import re
 import shutil
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Union
 
 from . import audio, settings
+from .timecode import MAX_SECONDS
 from .atomic import write_text
 from .bounded_cache import BoundedCache
 from .errors import InputError
@@ -27,10 +30,14 @@ from .model import Transcript
 from .reading import read_transcript
 from .writing import to_vtt
 
+log = logging.getLogger(__name__)
+
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 EPISODE_FILE = "episode.json"
 VTT_FILE = "transcript.vtt"
 CACHED_TRANSCRIPTS = 64  # parsed transcripts kept in memory, the most recently read
+ADDING, REMOVING = ".adding-", ".removing-"  # + slug-pid-random: folders being built or removed
+_TEMP_FOLDER = re.compile(r"^\.(?:adding|removing)-.*-(?P<pid>\d+)-[^-]+$")
 
 
 def slugify(title: str) -> str:
@@ -52,12 +59,56 @@ class Episode:
     cues: int = 0
 
     @classmethod
-    def from_json(cls, data: dict) -> "Episode":
+    def from_json(cls, data) -> "Episode":
+        """The episode described by ``data`` (episode.json), checked field by field.
+        Raises :class:`BrokenEpisode` saying which field is wrong."""
+        if not isinstance(data, dict):
+            raise BrokenEpisode("episode.json is not a JSON object")
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        for name in ("slug", "title", "duration", "audio", "transcript"):
+            if name not in known:
+                raise BrokenEpisode(f"episode.json has no {name!r}")
+        for name, check, wanted in _FIELD_CHECKS:
+            if name in known and not check(known[name]):
+                raise BrokenEpisode(f"episode.json's {name!r} is {_shown(known[name])}, "
+                                    f"not {wanted}")
         return cls(**known)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
+
+
+class BrokenEpisode(ValueError):
+    """An episode folder whose files cannot be used; the message says what is wrong."""
+
+
+def _is_seconds(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and \
+        0 < value <= MAX_SECONDS
+
+
+def _is_name(value) -> bool:
+    return isinstance(value, str) and bool(value) and "/" not in value and "\\" not in value \
+        and not value.startswith(".")
+
+
+_FIELD_CHECKS = (
+    ("slug", lambda v: isinstance(v, str) and bool(SLUG.match(v)), "a slug"),
+    ("title", lambda v: isinstance(v, str), "a string"),
+    ("duration", _is_seconds, "a number of seconds"),
+    ("audio", _is_name, "a file name"),
+    ("transcript", _is_name, "a file name"),
+    ("speakers", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+     "a list of names"),
+    ("notes", lambda v: isinstance(v, str), "a string"),
+    ("added", lambda v: isinstance(v, str), "a date string"),
+    ("cues", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a count"),
+)
+
+
+def _shown(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 Source = Union[str, os.PathLike, bytes]
@@ -98,41 +149,90 @@ class Library:
         return path if (path / EPISODE_FILE).is_file() else None
 
     def get(self, slug: str) -> Episode | None:
+        """The episode, or None when there is none (or its episode.json is unusable)."""
+        try:
+            return self.load(slug)
+        except BrokenEpisode:
+            return None
+
+    def load(self, slug: str) -> Episode | None:
+        """The episode, None when there is none, :class:`BrokenEpisode` when its
+        episode.json cannot be used."""
         path = self.folder(slug)
         if path is None:
             return None
         try:
-            return Episode.from_json(json.loads((path / EPISODE_FILE).read_text("utf-8")))
-        except (OSError, ValueError, TypeError):
-            return None
+            data = json.loads((path / EPISODE_FILE).read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+            raise BrokenEpisode(f"episode.json cannot be read ({error})") from None
+        episode = Episode.from_json(data)
+        if episode.slug != slug:
+            raise BrokenEpisode(f"episode.json names another episode ({episode.slug!r})")
+        return episode
+
+    def scan(self) -> tuple[list[Episode], list[tuple[str, str]]]:
+        """Every episode, newest first, and the folders that are broken: ``(slug, why)``."""
+        found, broken = [], []
+        try:
+            names = sorted(os.listdir(self.root))
+        except OSError:
+            names = []
+        for name in names:
+            try:
+                episode = self.load(name)
+            except BrokenEpisode as error:
+                broken.append((name, str(error)))
+                continue
+            if episode:
+                found.append(episode)
+        found.sort(key=lambda e: (e.added, e.title), reverse=True)
+        return found, broken
 
     def episodes(self) -> list[Episode]:
-        found = []
-        if self.root.is_dir():
-            for child in sorted(self.root.iterdir()):
-                episode = self.get(child.name)
-                if episode:
-                    found.append(episode)
-        found.sort(key=lambda e: (e.added, e.title), reverse=True)
-        return found
+        return self.scan()[0]
 
     def transcript(self, slug: str) -> Transcript | None:
-        """The episode's cues, read from its ``transcript.vtt`` (cached until it changes)."""
+        """The episode's cues, read from its ``transcript.vtt`` (cached until it changes).
+
+        A damaged VTT is made again from the original transcript when that still reads
+        (and written back when the folder is writable); otherwise :class:`BrokenEpisode`."""
+        episode = self.load(slug)
         path = self.folder(slug)
-        if path is None:
+        if episode is None or path is None:
             return None
         vtt = path / VTT_FILE
         try:
             mtime = vtt.stat().st_mtime_ns
         except OSError:
-            return None
+            mtime = None
         hit = self._cache.get(slug)
-        if hit and hit[0] == mtime:
+        if hit and mtime is not None and hit[0] == mtime:
             return hit[1]
-        transcript = read_transcript(vtt, "vtt")
-        episode = self.get(slug)
-        transcript.notes = episode.notes if episode else ""
-        self._cache.put(slug, (mtime, transcript))
+        try:
+            transcript = read_transcript(vtt, "vtt")
+        except InputError as error:
+            transcript = self._rebuild_vtt(episode, path, error)
+        transcript.notes = episode.notes
+        if mtime is not None:
+            self._cache.put(slug, (mtime, transcript))
+        return transcript
+
+    def _rebuild_vtt(self, episode: Episode, path: Path, damage: InputError) -> Transcript:
+        original = self.file(episode.slug, episode.transcript)
+        try:
+            if original is None:
+                raise InputError("the original transcript is missing")
+            transcript = read_transcript(original, None, episode.duration)
+        except InputError as error:
+            raise BrokenEpisode(f"its transcript cannot be read ({_short(damage)}), and "
+                                f"the original cannot be converted again ({_short(error)})") from None
+        log.warning("%s: transcript.vtt was damaged (%s); made it again from %s",
+                    episode.slug, _short(damage), episode.transcript)
+        try:
+            write_text(path / VTT_FILE, to_vtt(transcript))
+        except OSError as error:  # a read-only library: serve it, keep the damaged file
+            log.warning("%s: could not write the repaired transcript.vtt (%s)",
+                        episode.slug, error.strerror)
         return transcript
 
     def file(self, slug: str, name: str) -> Path | None:
@@ -159,11 +259,6 @@ class Library:
         if not SLUG.match(slug):
             raise InputError(f"slug {slug!r} must be lower-case letters, digits and dashes; "
                              f"choose another with --slug")
-        self.root.mkdir(parents=True, exist_ok=True)
-        final = self.root / slug
-        if final.exists():
-            raise InputError(f"an episode called {slug!r} exists already; choose another "
-                             f"--slug, or 'listenalong remove {slug}' first")
         audio_ext = os.path.splitext(audio_path)[1].lower()
         original_ext = os.path.splitext(transcript_path)[1].lower() or ".txt"
         episode = Episode(
@@ -172,23 +267,56 @@ class Library:
             notes=transcript.notes, cues=len(transcript.cues),
             added=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         )
-        building = Path(tempfile.mkdtemp(prefix=f".adding-{slug}-", dir=self.root))
+        self._place(episode, transcript, audio_path, transcript_path)
+        self._changed(slug, True)
+        return episode, transcript.warnings
+
+    def _place(self, episode: Episode, transcript: Transcript, audio_path: str,
+               transcript_path: str) -> None:
+        """Build the episode's folder under a temp name, then rename it into place."""
+        final = self.root / episode.slug
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.sweep()
+            if final.exists():
+                raise InputError(_exists(episode.slug))
+            building = Path(tempfile.mkdtemp(prefix=f"{ADDING}{episode.slug}-{os.getpid()}-",
+                                             dir=self.root))
+        except OSError as error:
+            raise InputError(_cannot_write(error), path=str(self.root)) from None
         try:
             write_episode(building, episode, transcript, audio_path, transcript_path)
             os.chmod(building, 0o755)
             os.rename(building, final)
-        except BaseException:
+        except BaseException as error:
             shutil.rmtree(building, ignore_errors=True)
+            if isinstance(error, OSError):
+                lost_race = final.exists() and error.errno in (errno.EEXIST, errno.ENOTEMPTY)
+                message = _exists(episode.slug) if lost_race else _cannot_write(error)
+                raise InputError(message, path=str(self.root)) from None
             raise
-        self._changed(slug, True)
-        return episode, transcript.warnings
+
+    def sweep(self) -> None:
+        """Remove what a killed ``add`` or ``remove`` left: temp folders whose process is
+        gone. Best effort (a read-only library keeps them)."""
+        try:
+            entries = list(os.scandir(self.root))
+        except OSError:
+            return
+        for entry in entries:
+            match = _TEMP_FOLDER.match(entry.name)
+            if match and not _alive(int(match.group("pid"))):
+                shutil.rmtree(entry.path, ignore_errors=True)
 
     def remove(self, slug: str) -> Episode:
         episode = self.get(slug)
         if episode is None:
             raise InputError(f"no episode called {slug!r}; 'listenalong list' shows them")
-        doomed = Path(tempfile.mkdtemp(prefix=f".removing-{slug}-", dir=self.root))
-        os.rename(self.root / slug, doomed / slug)
+        try:
+            doomed = Path(tempfile.mkdtemp(prefix=f"{REMOVING}{slug}-{os.getpid()}-", dir=self.root))
+            os.rename(self.root / slug, doomed / slug)
+        except OSError as error:
+            raise InputError(_cannot_write(error), path=str(self.root)) from None
         shutil.rmtree(doomed, ignore_errors=True)
         self._cache.pop(slug)
         self._changed(slug, False)
@@ -197,6 +325,34 @@ class Library:
     def _changed(self, slug: str, present: bool) -> None:
         if self.on_change is not None:
             self.on_change(slug, present)
+
+
+def _short(error: Exception) -> str:
+    """An error's message without the file path it starts with."""
+    text = str(error)
+    return text.split(": ", 1)[1] if text.startswith("/") and ": " in text else text
+
+
+def _exists(slug: str) -> str:
+    return (f"an episode called {slug!r} exists already; choose another --slug, or "
+            f"'listenalong remove {slug}' first")
+
+
+def _cannot_write(error: OSError) -> str:
+    return (f"cannot write in the library folder ({error.strerror or error}); check that it "
+            f"is writable and has free space")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:   # it exists, but is not ours to signal
+        return True
+    return True
 
 
 def _title_from(path: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 from .decoding import decode
 from .errors import InputError
@@ -55,22 +56,40 @@ def parse_text(text: str, fmt: str | None = None, duration: float | None = None)
     return Transcript(cues=cues, notes=parsed.notes, warnings=parsed.warnings)
 
 
-def read_transcript(path: str | os.PathLike, fmt: str | None = None,
-                    duration: float | None = None) -> Transcript:
-    """Read a transcript file. Errors and warnings name ``path``."""
+def read_bytes(path: str | os.PathLike, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or :class:`InputError`.
+
+    Devices (``/dev/zero``), pipes and sockets are refused before anything is read: opened
+    without blocking, checked with ``fstat``, and read no further than the limit."""
     name = os.fspath(path)
     try:
-        if os.path.getsize(name) > MAX_BYTES:
-            raise InputError(f"the file is over {MAX_BYTES // 2**20} MB; is this a transcript?",
-                             path=name)
-        with open(name, "rb") as handle:
-            data = handle.read()
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError("no such file; check the path", path=name) from None
     except IsADirectoryError:
         raise InputError("this is a folder; give the transcript file inside it", path=name) from None
     except PermissionError:
         raise InputError("permission denied; make the file readable", path=name) from None
+    except OSError as error:
+        raise InputError(f"cannot open this file ({error.strerror})", path=name) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("this is a folder; give the transcript file inside it", path=name)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("this is not a regular file (a device, pipe or socket); give "
+                             "the transcript's file", path=name)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"the file is over {limit // 2**20} MB; is this a transcript?", path=name)
+    return data
+
+
+def read_transcript(path: str | os.PathLike, fmt: str | None = None,
+                    duration: float | None = None) -> Transcript:
+    """Read a transcript file. Errors and warnings name ``path``."""
+    name = os.fspath(path)
+    data = read_bytes(name)
     try:
         transcript = parse_text(decode(data), fmt, duration)
     except InputError as error:

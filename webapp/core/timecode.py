@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 CLOCK = r"\d{1,3}(?::\d{1,2}){1,2}"
+MAX_SECONDS = 3_600_000.0  # 1,000 hours: past every clock we read; a larger time is a typo
 _FRACTION = re.compile(r"^(?P<clock>\d{1,3}(?::\d{1,2}){0,2})(?:[.,](?P<frac>\d{1,3}))?$")
 
 

@@ -27,7 +27,7 @@ from ..core.library import VTT_FILE, Episode
 from ..core.model import Cue
 from ..core.moments import Landing, landing
 from ..core.previews import Links, Preview, episode_preview, moment_preview
-from . import episode_or_404, library
+from . import episode_or_404, library, transcript_or_503
 from .transcript_html import cue_list, page_with_cues
 
 bp = Blueprint("episodes", __name__, url_prefix="/episodes")
@@ -41,9 +41,7 @@ def page(slug: str):
 def render_player_page(template: str, slug: str, autofocus: bool) -> Response:
     """An episode's player page (the full one or the embed) as opened with ``?t=``."""
     episode = episode_or_404(slug)
-    transcript = library().transcript(slug)
-    if transcript is None:
-        abort(404)
+    transcript = transcript_or_503(slug)
     land = landing(transcript.cues, request.args.get("t"), episode.duration)
     cues_html = cue_list(slug, transcript, land.target, land.in_range, autofocus)
     return page_with_cues(template, cues_html, episode=episode, cues=transcript.cues,
@@ -65,12 +63,12 @@ def transcript_file(slug: str, fmt: str):
     if fmt not in OUTPUT_FORMATS:
         abort(404)
     episode_or_404(slug)
+    transcript = transcript_or_503(slug)  # repairs a damaged VTT when it can
     if fmt == "vtt":
         path = library().file(slug, VTT_FILE)
         if path is None:
             abort(404)
         return send_file(path, mimetype="text/vtt", conditional=True)
-    transcript = library().transcript(slug)
     body = render(transcript, fmt)
     response = Response(body, content_type=OUTPUT_FORMATS[fmt][1])
     if request.args.get("download"):

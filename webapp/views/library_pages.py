@@ -1,5 +1,5 @@
 """The library page: every episode, newest first."""
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from . import library
 
@@ -8,4 +8,7 @@ bp = Blueprint("library", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("index.html", episodes=library().episodes())
+    episodes, broken = library().scan()
+    for slug, why in broken:
+        current_app.logger.warning("episode %s is unavailable: %s", slug, why)
+    return render_template("index.html", episodes=episodes, broken=broken)

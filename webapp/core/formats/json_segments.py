@@ -10,6 +10,7 @@ import json
 import re
 
 from ..errors import InputError
+from ..timecode import MAX_SECONDS
 from . import Draft, Parsed
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
@@ -23,6 +24,12 @@ def read_json(text: str) -> Parsed:
     except json.JSONDecodeError as error:
         raise InputError(f"not valid JSON ({error.msg}); fix the JSON syntax there",
                          line=error.lineno) from None
+    except RecursionError:
+        raise InputError("the JSON is nested too deeply to be a transcript; give segments "
+                         "as a flat list") from None
+    except ValueError as error:  # e.g. an integer of thousands of digits
+        raise InputError(f"the JSON holds a value we cannot read ({error}); give times as "
+                         f"plain numbers of seconds") from None
     segments = data.get("segments") if isinstance(data, dict) else data
     if not isinstance(segments, list) or not segments:
         raise InputError("JSON transcript has no 'segments' list; expected Podcasting 2.0 "
@@ -40,11 +47,12 @@ def _number(segment, key: str, index: int) -> float:
     value = segment.get(key) if isinstance(segment, dict) else None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         number = float("nan")
-    if not number >= 0 or number == float("inf"):
-        raise InputError(f"segment {index} has no valid {key!r} (got {value!r}); give "
-                         f"seconds as a number of 0 or more")
+    if not 0 <= number <= MAX_SECONDS:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
+        raise InputError(f"segment {index} has no valid {key!r} (got {shown}); give "
+                         f"seconds as a number from 0 to {MAX_SECONDS:.0f}")
     return round(number, 3)
 
 

@@ -2,11 +2,14 @@
 
 Rev:   ``Speaker Name (MM:SS):`` or ``(H:MM:SS):`` alone on a line, then the paragraph;
        a bare ``(MM:SS):`` continues the previous speaker. Also ``Speaker (00:12): text``
-       and ``[00:12] Speaker: text`` on one line.
+       and ``[00:12] Speaker: text`` on one line. The speaker is everything before the
+       timestamp, whatever it holds: ``Jane Doe (Host) (00:12):``, ``Dr. A. "Ace" Smith``.
 Otter: ``Name  0:00`` (two or more spaces), then the text lines.
 
-Lines before the first timestamp (a title, "Transcript", a disclaimer) are not cues; an
-"Episode Info"-style heading after the last paragraph starts the episode notes.
+No text is dropped: lines before the first timestamp (a title, "Transcript", a
+disclaimer) are not cues but open the episode notes, as does an "Episode Info"-style
+heading after the last paragraph; a line that looks like a timestamp line but holds no
+readable time (``(-00:05):``) is a warning naming it and stays in the text.
 """
 from __future__ import annotations
 
@@ -18,8 +21,11 @@ from ..timecode import CLOCK, clock, parse_clock
 from . import Draft, Parsed
 
 _TS = rf"{CLOCK}(?:[.,]\d{{1,3}})?"
-_SPEAKER = r"[^\s()\[\]:][^()\[\]:]{0,79}?"
-REV_PAREN = re.compile(rf"^(?:(?P<speaker>{_SPEAKER})\s+)?\((?P<ts>{_TS})\)(?::\s*(?P<text>.*)|\s*)$")
+REV_PAREN = re.compile(rf"^(?:(?P<speaker>\S.{{0,119}}?)\s*)?\((?P<ts>{_TS})\)(?::\s*(?P<text>.*)|\s*)$")
+# A line that ends like a timestamp line, "(…):" or starts like "[…]", with digits and a
+# colon inside, but that is not one (its time cannot be read): warned about, kept as text.
+TIMESTAMPISH = re.compile(r"(?:\((?P<paren>[^()]*\d[^()]*:[^()]*)\)\s*:?\s*$)|"
+                          r"(?:^\[(?P<bracket>[^\[\]]*\d[^\[\]]*:[^\[\]]*)\])")
 REV_BRACKET = re.compile(rf"^\[(?P<ts>{_TS})\]\s*(?:(?P<speaker>[^\s:\[\]][^:\[\]]{{0,49}}?):\s+)?(?P<text>.*)$")
 OTTER = re.compile(rf"^(?P<speaker>\S.{{0,79}}?)[ \t]{{2,}}(?P<ts>{_TS})\s*$")
 NOTES_HEADING = re.compile(
@@ -78,6 +84,7 @@ class _Reader:
         self.head_of = head_of
         self.drafts: list[Draft] = []
         self.warnings: list[Warn] = []
+        self.header: list[str] = []   # text before the first timestamp
         self.notes: list[str] | None = None
         self.paragraphs: list[list[str]] = []
         self.speaker: str | None = None
@@ -89,8 +96,20 @@ class _Reader:
         head = self.head_of(line)
         if head is not None:
             self.timestamp(head, number)
-        elif self.drafts:   # before the first timestamp: header lines
+            return
+        self.check_timestampish(line, number)
+        if self.drafts:
             self.text(line)
+        else:
+            self.header.append(line)
+
+    def check_timestampish(self, line: str, number: int) -> None:
+        odd = TIMESTAMPISH.search(line)
+        if odd:
+            shown = odd.group("paren") or odd.group("bracket")
+            self.warnings.append(Warn(f"this looks like a timestamp line, but ({shown.strip()}) "
+                                      f"is not a time; kept the line as text (write the time "
+                                      f"as MM:SS or H:MM:SS)", number))
 
     def text(self, line: str) -> None:
         paragraphs = self.paragraphs
@@ -130,5 +149,7 @@ class _Reader:
 
     def finish(self) -> Parsed:
         self.close()
-        note_text = "\n".join(self.notes).strip() if self.notes else ""
-        return Parsed(self.drafts, re.sub(r"\n{3,}", "\n\n", note_text), self.warnings)
+        header = "\n".join(self.header).strip() if self.drafts else ""
+        notes = "\n".join(self.notes).strip() if self.notes else ""
+        text = "\n\n".join(part for part in (header, notes) if part)
+        return Parsed(self.drafts, re.sub(r"\n{3,}", "\n\n", text), self.warnings)

@@ -2,7 +2,11 @@
 
 SRT with or without hours, with ``,`` or ``.`` before the milliseconds; WebVTT with its
 header, NOTE/STYLE/REGION blocks, cue identifiers and settings. A ``<v Name>`` voice
-span gives the cue's speaker; other tags are dropped and entities unescaped.
+span gives the cue's speaker. Only the markup the formats define is markup, and dropped:
+``<i> <b> <u> <font …>`` (and SSA ``{\an8}``-style overrides) in SRT, and in WebVTT also
+``<c.class> <v …> <lang …> <ruby> <rt>`` and ``<00:01:02.345>`` timestamps. Anything else
+in angle brackets — ``<unk>``, ``<laughs>``, ``<3`` — is text, and kept; entities are then
+unescaped.
 """
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ from . import Draft, Parsed
 TIMING = re.compile(r"^\s*(?P<start>\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)\s*-->\s*"
                     r"(?P<end>\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)(?P<settings>.*)$")
 VOICE = re.compile(r"<v(?:\.[^\s>]+)*\s+([^>]+)>")
-_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+_SRT_TAG = re.compile(r"</?(?:i|b|u|font)(?:\s[^<>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
+_VTT_TAG = re.compile(r"</?(?:i|b|u|c|v|lang|ruby|rt)(?:[.\s][^<>]*)?>"
+                      r"|<\d{1,3}(?::\d{2}){1,2}\.\d{3}>")
 _SKIPPED_VTT_BLOCKS = ("NOTE", "STYLE", "REGION")
 
 
@@ -56,11 +62,11 @@ def _time(value: str, number: int, warnings: list) -> float:
     return seconds
 
 
-def _clean(lines: list[str]) -> tuple[str | None, str]:
+def _clean(lines: list[str], vtt: bool) -> tuple[str | None, str]:
     joined = "\n".join(lines)
     voice = VOICE.search(joined)
     speaker = html.unescape(voice.group(1)).strip() if voice else None
-    plain = html.unescape(_TAG.sub("", joined))
+    plain = html.unescape((_VTT_TAG if vtt else _SRT_TAG).sub("", joined))
     return speaker or None, "\n".join(l.strip() for l in plain.split("\n") if l.strip())
 
 
@@ -83,7 +89,7 @@ def _read(text: str, vtt: bool) -> Parsed:
                              f"'HH:MM:SS.mmm --> HH:MM:SS.mmm'", line=timing_line)
         start = _time(match.group("start"), timing_line, warnings)
         end = _time(match.group("end"), timing_line, warnings)
-        speaker, body = _clean(lines[timing_at + 1:])
+        speaker, body = _clean(lines[timing_at + 1:], vtt)
         if not body:
             warnings.append(Warn("a cue with no text; skipped it", timing_line))
             continue
