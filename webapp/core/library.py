@@ -158,11 +158,13 @@ class Library:
     def load(self, slug: str) -> Episode | None:
         """The episode, None when there is none, :class:`BrokenEpisode` when its
         episode.json cannot be used."""
-        path = self.folder(slug)
-        if path is None:
+        if self.folder(slug) is None:
             return None
+        path = self.file(slug, EPISODE_FILE)
+        if path is None:
+            raise BrokenEpisode("episode.json is not a file inside the episode's folder")
         try:
-            data = json.loads((path / EPISODE_FILE).read_text("utf-8"))
+            data = json.loads(path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
             raise BrokenEpisode(f"episode.json cannot be read ({error})") from None
         episode = Episode.from_json(data)
@@ -200,15 +202,17 @@ class Library:
         path = self.folder(slug)
         if episode is None or path is None:
             return None
-        vtt = path / VTT_FILE
+        vtt = self.file(slug, VTT_FILE)   # None when missing or leading out of the folder
         try:
-            mtime = vtt.stat().st_mtime_ns
+            mtime = vtt.stat().st_mtime_ns if vtt else None
         except OSError:
             mtime = None
         hit = self._cache.get(slug)
         if hit and mtime is not None and hit[0] == mtime:
             return hit[1]
         try:
+            if vtt is None:
+                raise InputError("transcript.vtt is missing, or is not a file inside the folder")
             transcript = read_transcript(vtt, "vtt")
         except InputError as error:
             transcript = self._rebuild_vtt(episode, path, error)
@@ -229,6 +233,8 @@ class Library:
         log.warning("%s: transcript.vtt was damaged (%s); made it again from %s",
                     episode.slug, _short(damage), episode.transcript)
         try:
+            if (path / VTT_FILE).is_symlink():
+                (path / VTT_FILE).unlink()   # never write through a link out of the folder
             write_text(path / VTT_FILE, to_vtt(transcript))
         except OSError as error:  # a read-only library: serve it, keep the damaged file
             log.warning("%s: could not write the repaired transcript.vtt (%s)",
@@ -236,7 +242,9 @@ class Library:
         return transcript
 
     def file(self, slug: str, name: str) -> Path | None:
-        """A file inside the episode's folder; never a path outside it."""
+        """A file inside the episode's folder; never a path outside it. The one rule for
+        every file of an episode, whoever reads it: the name is a plain file name, and the
+        path, links resolved, is a regular file in the (resolved) episode folder."""
         path = self.folder(slug)
         if path is None or not name or "/" in name or "\\" in name or name.startswith("."):
             return None

@@ -39,6 +39,19 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _public_url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError("must be an http(s) address like https://listen.example.org")
+    return text.strip().rstrip("/")
+
+
+def _host_list(text: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in text.split(",") if h.strip())
+
+
 def _positive_float(text: str) -> float:
     value = float(text)
     if not 0 < value < float("inf"):
@@ -57,6 +70,11 @@ SETTINGS: tuple[Setting, ...] = (
             "how often a search compares the index with the episode folders", _positive_float),
     Setting("STATIC_MAX_AGE", 3600, "seconds browsers may keep static files and audio",
             _positive_int),
+    Setting("PUBLIC_URL", "", "the site's address as listeners see it (https://listen.example.org); "
+            "previews, embeds and oEmbed link there, whatever Host a request names", _public_url),
+    Setting("ALLOWED_HOSTS", ("localhost", "127.0.0.1", "::1"),
+            "without PUBLIC_URL, the host names this server answers to (comma-separated; "
+            "'.example.org' takes its subdomains, '*' any name)", _host_list),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 

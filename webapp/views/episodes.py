@@ -19,7 +19,7 @@ A ``?t=`` page carries link previews for the quote at ``t`` (:mod:`webapp.core.p
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request, send_file, url_for
+from flask import Blueprint, Response, abort, request, send_file
 
 from ..core import OUTPUT_FORMATS, render
 from ..core.audio import audio_type
@@ -27,6 +27,7 @@ from ..core.library import VTT_FILE, Episode
 from ..core.model import Cue
 from ..core.moments import Landing, landing
 from ..core.previews import Links, Preview, episode_preview, moment_preview
+from ..security import absolute_url
 from . import episode_or_404, library, transcript_or_503
 from .transcript_html import cue_list, page_with_cues
 
@@ -49,10 +50,10 @@ def render_player_page(template: str, slug: str, autofocus: bool) -> Response:
 
 
 def preview(episode: Episode, cues: list[Cue], land: Landing) -> Preview:
-    links = Links(page=url_for("episodes.page", slug=episode.slug, _external=True),
-                  embed=url_for("share.embed", slug=episode.slug, _external=True),
-                  clip=url_for("share.clip", slug=episode.slug, _external=True),
-                  oembed=url_for("share.oembed", _external=True))
+    links = Links(page=absolute_url("episodes.page", slug=episode.slug),
+                  embed=absolute_url("share.embed", slug=episode.slug),
+                  clip=absolute_url("share.clip", slug=episode.slug),
+                  oembed=absolute_url("share.oembed"))
     if land.target is None:
         return episode_preview(episode, links)
     return moment_preview(episode, cues, land.moment, land.target, land.in_range, links)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint, abort, current_app, jsonify, request, send_file
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
@@ -17,7 +17,7 @@ from ..core.clips import MAX_SECONDS, ClipUnavailable, get_clip
 from ..core.moments import parse_moment, parse_range
 from ..core.previews import EMBED_HEIGHT, EMBED_WIDTH
 from ..core.timecode import clock
-from ..security import frameable
+from ..security import absolute_url, frameable, is_own_url
 from . import episode_or_404, library
 from .episodes import render_player_page
 
@@ -71,9 +71,9 @@ def _oembed_error(status: int, message: str):
 def episode_slug_of(url: str) -> str | None:
     """The slug of ``url`` when it is an episode page or embed of this site (matched with
     the app's own URL map), else None."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower():
+    if not is_own_url(url):
         return None
+    parts = urlsplit(url)
     adapter = current_app.url_map.bind(request.host, script_name=request.script_root or "/")
     try:
         endpoint, args = adapter.match(parts.path or "/", method="GET")
@@ -99,7 +99,7 @@ def oembed():
     if raw_t is None and parts.fragment.startswith("t="):
         raw_t = parts.fragment[2:].split("&", 1)[0]
     moment = parse_moment(raw_t, episode.duration)
-    src = url_for("share.embed", slug=episode.slug, _external=True)
+    src = absolute_url("share.embed", slug=episode.slug)
     if moment.start is not None:
         src += "?t=" + moment.t
     maxwidth, maxheight = _positive("maxwidth"), _positive("maxheight")
@@ -110,6 +110,6 @@ def oembed():
         src, width, height, f"{episode.title} · {PROVIDER}")
     return jsonify({
         "type": "rich", "version": "1.0", "title": episode.title,
-        "provider_name": PROVIDER, "provider_url": url_for("library.index", _external=True),
+        "provider_name": PROVIDER, "provider_url": absolute_url("library.index"),
         "html": str(html), "width": width, "height": height, "cache_age": 86400,
     })

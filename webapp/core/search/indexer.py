@@ -20,8 +20,7 @@ from typing import Callable
 
 from ..atomic import replacing
 from ..errors import InputError
-from ..library import EPISODE_FILE, SLUG, VTT_FILE, Library
-from ..reading import read_transcript
+from ..library import EPISODE_FILE, SLUG, VTT_FILE, BrokenEpisode, Library
 from . import store
 from .hits import clean_text
 
@@ -73,8 +72,8 @@ class Indexer:
         if mark is None or episode is None:
             return None
         try:
-            transcript = read_transcript(folder / VTT_FILE, "vtt")
-        except (InputError, OSError, ValueError) as error:
+            transcript = self.library.transcript(slug)
+        except (BrokenEpisode, InputError, OSError, ValueError) as error:
             log.warning("search index: skipping %s: %s", slug, error)
             return None
         rows = [(slug, episode.title, number, cue.start, cue.end, cue.speaker,
