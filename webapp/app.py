@@ -54,7 +54,9 @@ def build_app(test_config: dict | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return render_template("error.html", error=error), error.code
+        # keep the headers an error carries for its client (Retry-After, Allow)
+        kept = [(k, v) for k, v in error.get_headers() if k in ("Retry-After", "Allow")]
+        return render_template("error.html", error=error), error.code, kept
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -10,24 +10,26 @@ sample-accurate since ffmpeg decodes from the packet before the seek point and d
 samples before it), with 15 ms fades at the edges so the clip does not click, as raw
 16-bit PCM on a pipe in the source's channels and rate (read from the headers by mutagen,
 so no probing); pydub holds those samples as they are (``AudioSegment(data=…,
-sample_width=2, frame_rate=…, channels=…)``: no copy, no WAV parsing) and encodes the MP3
-with ``export(format="mp3", codec="libmp3lame", bitrate=…)``, which never probes either.
-Peak memory is the clip's samples once: about 9 MB for 46 s of stereo, 53 MB for the
-five-minute maximum.
+sample_width=2, frame_rate=…, channels=…)``: no copy, no WAV parsing), and they go back to
+ffmpeg on a pipe to be encoded as MP3 straight into the cache's temp file (pydub's
+``export`` would leave two temp files in $TMPDIR whenever an encode fails). Peak memory is
+the clip's samples once: about 9 MB for 46 s of stereo, 53 MB for the five-minute maximum.
 
 The ffmpeg used is the system's (``ffmpeg`` on PATH) or else the binary in the
 imageio-ffmpeg wheel; it is given to pydub on a private subclass of ``AudioSegment``, so
 the global ``AudioSegment.converter`` of other code is left alone.
 
 Cache: ``<cache_dir>/<slug>-<start_ms>-<end_ms>-<key>.mp3`` where ``key`` hashes the
-audio file's mtime and size (a replaced audio file makes new clips). Each clip is written
-to a temp file in the same folder and renamed into place, so two requests racing for the
-same clip both get a whole file; within one process a lock per clip stops the second one
-from encoding it again.
+audio file's mtime and size (a replaced audio file makes new clips), for ranges snapped to
+a 0.1 s grid (:func:`snap`). Each clip is written to a temp file in the same folder and
+renamed into place; one encode per clip and at most N at once, across worker processes
+too (:mod:`webapp.core.clip_slots`); a cached clip shorter than its bitrate promises is
+made again, never served.
 """
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import shutil
@@ -37,6 +39,7 @@ import time
 from pathlib import Path
 
 from .atomic import TEMP_PREFIX, replacing
+from .clip_slots import ClipBusy, encoder_slot, in_flight
 from .settings import BY_NAME
 
 MAX_SECONDS = 300.0  # five minutes
@@ -49,6 +52,7 @@ FFMPEG_TIMEOUT = 120
 
 class ClipUnavailable(RuntimeError):
     """The clip cannot be made here (no ffmpeg, or ffmpeg failed on this audio)."""
+
 
 
 def ffmpeg_exe() -> str:
@@ -94,7 +98,7 @@ def pcm_format(audio_path: str | os.PathLike) -> tuple[int, int]:
 
 
 def decode_range(audio_path: str | os.PathLike, start: float, end: float,
-                 converter: str | None = None, fade_ms: int = FADE_MS):
+                 converter: str | None = None, fade_ms: int = FADE_MS, niceness: int = 0):
     """The audio from ``start`` to ``end`` seconds as a pydub ``AudioSegment`` (16-bit PCM),
     decoding only that range, its first and last ``fade_ms`` faded so it does not click.
 
@@ -111,15 +115,7 @@ def decode_range(audio_path: str | os.PathLike, start: float, end: float,
                "-ss", f"{start:.3f}", "-t", f"{length:.3f}", "-i", os.fspath(audio_path),
                "-vn", "-af", filters, "-ac", str(channels), "-ar", str(rate),
                "-acodec", "pcm_s16le", "-f", "s16le", "-"]
-    try:
-        done = subprocess.run(command, capture_output=True, timeout=FFMPEG_TIMEOUT)
-    except (OSError, subprocess.SubprocessError) as error:
-        raise ClipUnavailable(f"ffmpeg could not run: {error}") from None
-    if done.returncode != 0:
-        last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"])[-1]
-        raise ClipUnavailable(f"ffmpeg could not decode the audio: {last}")
-    pcm = done.stdout
-    del done
+    pcm = _run(command, None, "decode the audio", niceness)
     pcm = pcm[:len(pcm) - len(pcm) % (2 * channels)]  # whole frames (a no-op, normally)
     if not pcm:
         raise ClipUnavailable("nothing to cut: the range is past the end of the audio")
@@ -127,26 +123,50 @@ def decode_range(audio_path: str | os.PathLike, start: float, end: float,
 
 
 def cut(audio_path: str | os.PathLike, start: float, end: float, out_path: str | os.PathLike,
-        tags: dict | None = None, converter: str | None = None) -> None:
-    """Write the range ``start``–``end`` (seconds) of ``audio_path`` to ``out_path`` as MP3."""
+        tags: dict | None = None, converter: str | None = None, niceness: int = 0) -> None:
+    """Write the range ``start``–``end`` (seconds) of ``audio_path`` to ``out_path`` as MP3.
+
+    The PCM goes to ffmpeg on a pipe and the MP3 straight to ``out_path``: no temporary
+    files anywhere else (pydub's ``export`` leaves two in $TMPDIR when an encode fails).
+    ``niceness`` runs both ffmpeg processes at a lower priority than the web workers."""
     if not 0 <= start < end:
         raise ValueError(f"a clip needs 0 <= start < end, not {start}–{end}")
     if end - start > MAX_SECONDS + 1e-9:
         raise ValueError(f"clips are at most {MAX_SECONDS:.0f} seconds long")
     converter = converter or ffmpeg_exe()
-    segment = decode_range(audio_path, start, end, converter)
+    segment = decode_range(audio_path, start, end, converter, niceness=niceness)
     bitrate = "128k" if segment.channels > 1 else "64k"
-    # codec, format and bitrate all given: export runs just ffmpeg, never ffprobe.
+    metadata = [arg for key, value in (tags or {}).items() if value
+                for arg in ("-metadata", f"{key}={value}")]
+    command = [converter, "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+               "-f", "s16le", "-ar", str(segment.frame_rate), "-ac", str(segment.channels),
+               "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", bitrate, *metadata,
+               "-f", "mp3", os.fspath(out_path)]
+    _run(command, segment.raw_data, "encode the clip", niceness)
+
+
+def _run(command: list[str], data: bytes | None, what: str, niceness: int) -> bytes:
+    """Run ffmpeg (at ``niceness``); its stdout, or :class:`ClipUnavailable`."""
+    def lower_priority():
+        if niceness and hasattr(os, "nice"):
+            os.nice(niceness)
+
     try:
-        segment.export(os.fspath(out_path), format="mp3", codec="libmp3lame", bitrate=bitrate,
-                       tags={k: v for k, v in (tags or {}).items() if v} or None)
-    except Exception as error:  # pydub's CouldntEncodeError, or OSError running ffmpeg
-        raise ClipUnavailable(f"ffmpeg could not encode the clip: {error}") from None
+        done = subprocess.run(command, input=data, stdin=None if data is not None else subprocess.DEVNULL,
+                              capture_output=True, timeout=FFMPEG_TIMEOUT, preexec_fn=lower_priority)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise ClipUnavailable(f"ffmpeg could not run: {error}") from None
+    if done.returncode != 0:
+        last = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"])[-1]
+        raise ClipUnavailable(f"ffmpeg could not {what}: {last}")
+    return done.stdout
 
 
 # ---- the cache ------------------------------------------------------------------------
 
 _LOCKS = [threading.Lock() for _ in range(64)]  # striped: bounded, one clip → one lock
+GRID = 0.1  # seconds: clip ranges are snapped to it
+WHOLE = 0.9  # a cached clip must hold at least this share of the bytes its bitrate promises
 
 
 def clip_name(slug: str, audio_path: str | os.PathLike, start: float, end: float) -> str:
@@ -156,32 +176,64 @@ def clip_name(slug: str, audio_path: str | os.PathLike, start: float, end: float
     return f"{slug}-{round(start * 1000)}-{round(end * 1000)}-{key.hexdigest()[:12]}.mp3"
 
 
+def snap(start: float, end: float, duration: float | None = None) -> tuple[float, float]:
+    """The range on the cache's grid (:data:`GRID` seconds): the start rounded down, the
+    end up, within the episode and :data:`MAX_SECONDS`. Ranges a millisecond apart share
+    one clip, so a flood of near-identical ranges is served from the cache."""
+    first = math.floor(start / GRID + 1e-6) * GRID
+    last = math.ceil(end / GRID - 1e-6) * GRID
+    last = min(last, first + MAX_SECONDS, duration if duration else last)
+    return round(first, 3), round(last, 3)
+
+
+def cached(cache_dir: str | os.PathLike, slug: str, audio_path: str | os.PathLike,
+           start: float, end: float) -> Path | None:
+    """The clip when it is cached and whole (marked recently used), else None."""
+    target = Path(cache_dir) / clip_name(slug, audio_path, start, end)
+    return target if _fresh(target, end - start) else None
+
+
 def get_clip(cache_dir: str | os.PathLike, slug: str, audio_path: str | os.PathLike,
              start: float, end: float, tags: dict | None = None,
-             converter: str | None = None, keep: int = MAX_CACHED) -> Path:
-    """The cached MP3 of this range, made first if need be (the cache then keeps the
-    ``keep`` most recently used clips). Raises ClipUnavailable."""
+             converter: str | None = None, keep: int = MAX_CACHED, encoders: int = 1,
+             niceness: int = 0, wait: float = 2.0) -> Path:
+    """The cached MP3 of this range, made first if need be: one encode per clip across
+    threads and processes, at most ``encoders`` at once (waiting up to ``wait`` seconds
+    for one, then :class:`ClipBusy`); the cache then keeps the ``keep`` most recently
+    used clips. Raises ClipUnavailable, or ClipBusy."""
     folder = Path(cache_dir)
     target = folder / clip_name(slug, audio_path, start, end)
-    if _fresh(target):
+    if _fresh(target, end - start):
         return target
     with _LOCKS[hash(target.name) % len(_LOCKS)]:
-        if _fresh(target):
-            return target
         folder.mkdir(parents=True, exist_ok=True)
-        with replacing(target, suffix=".mp3") as tmp:
-            cut(audio_path, start, end, tmp, tags=tags, converter=converter)
+        with in_flight(target, wait=FFMPEG_TIMEOUT, stale_after=FFMPEG_TIMEOUT + 30) as held:
+            if not held:
+                raise ClipBusy()
+            if _fresh(target, end - start):   # made while we waited for it
+                return target
+            with encoder_slot(encoders, wait), replacing(target, suffix=".mp3") as tmp:
+                cut(audio_path, start, end, tmp, tags=tags, converter=converter,
+                    niceness=niceness)
     prune(folder, keep=target, limit=keep)
     return target
 
 
-def _fresh(path: Path) -> bool:
-    """Is the clip cached? Marks it recently used (its mtime) when it is."""
+def _fresh(path: Path, seconds: float) -> bool:
+    """Is the clip cached, and whole? A file shorter than its bitrate promises for
+    ``seconds`` (cut off by a crash or a full disk) is not. Marks it recently used."""
     try:
         os.utime(path)
+        size = path.stat().st_size
     except OSError:
         return False
-    return path.stat().st_size > 0
+    try:
+        import mutagen.mp3
+
+        bitrate = mutagen.mp3.MP3(os.fspath(path)).info.bitrate
+    except Exception:  # mutagen raises many types on damaged files
+        return False
+    return size > 0 and size >= WHOLE * bitrate / 8 * seconds
 
 
 def prune(folder: Path, keep: Path | None = None, limit: int = MAX_CACHED) -> None:

@@ -52,6 +52,20 @@ def _host_list(text: str) -> tuple[str, ...]:
     return tuple(h.strip().lower() for h in text.split(",") if h.strip())
 
 
+def _whole_number(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be a whole number, 0 or more")
+    return value
+
+
+def _niceness(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 19:
+        raise ValueError("must be a whole number from 0 to 19")
+    return value
+
+
 def _positive_float(text: str) -> float:
     value = float(text)
     if not 0 < value < float("inf"):
@@ -66,6 +80,12 @@ SETTINGS: tuple[Setting, ...] = (
             "where MP3 clips of shared ranges are cached"),
     Setting("CLIP_CACHE_SIZE", 500, "clips kept in the cache; the least recently used go first",
             _positive_int),
+    Setting("CLIP_ENCODERS", 1, "clip encodes at once on this machine, across workers; "
+            "past them a request waits 2 s, then gets 503 + Retry-After", _positive_int),
+    Setting("CLIP_RATE_PER_MINUTE", 20, "new clips one client may have made a minute (cached "
+            "clips do not count; 0: no limit)", _whole_number),
+    Setting("CLIP_NICENESS", 10, "how much lower than the web workers clip encodes run "
+            "(0-19)", _niceness),
     Setting("SEARCH_SYNC_SECONDS", 10.0,
             "how often a search compares the index with the episode folders", _positive_float),
     Setting("STATIC_MAX_AGE", 3600, "seconds browsers may keep static files and audio",

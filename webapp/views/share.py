@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_file
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from ..core.clips import MAX_SECONDS, ClipUnavailable, get_clip
+from ..core.clip_slots import ClipBusy
+from ..core.clips import MAX_SECONDS, ClipUnavailable, cached, get_clip, snap
 from ..core.moments import parse_moment, parse_range
 from ..core.previews import EMBED_HEIGHT, EMBED_WIDTH
+from ..core.rate_limit import RateLimit
 from ..core.timecode import clock
 from ..security import absolute_url, frameable, is_own_url
 from . import episode_or_404, library
@@ -35,21 +37,47 @@ def clip(slug: str):
     if audio_path is None:
         abort(404, description="This episode's audio file is missing.")
     try:
-        start, end = parse_range(request.args.get("t"), episode.duration, MAX_SECONDS)
+        start, end = snap(*parse_range(request.args.get("t"), episode.duration, MAX_SECONDS),
+                          episode.duration)
     except ValueError as error:
         abort(400, description=str(error))
-    tags = {"title": f"{episode.title} ({clock(start)}–{clock(end)})",
-            "artist": ", ".join(episode.speakers), "album": episode.title}
-    config = current_app.config
-    try:
-        path = get_clip(config["CLIP_CACHE_DIR"], slug, audio_path, start, end, tags=tags,
-                        keep=config["CLIP_CACHE_SIZE"])
-    except ClipUnavailable as error:
-        current_app.logger.error("clip %s %s–%s: %s", slug, start, end, error)
-        abort(503, description="We can't make audio clips right now. Try again later.")
+    path = cached(current_app.config["CLIP_CACHE_DIR"], slug, audio_path, start, end)
+    if path is None:
+        path = _make_clip(episode, audio_path, start, end)
+        if isinstance(path, Response):
+            return path
     name = f"{slug}-{clock(start).replace(':', '.')}-{clock(end).replace(':', '.')}.mp3"
     return send_file(path, mimetype="audio/mpeg", conditional=True, etag=True,
                      max_age=86400, download_name=name)
+
+
+def _refused(status: int, message: str, retry_after: int) -> Response:
+    """A short plain answer for a refused clip: a flood of them must stay cheap."""
+    return Response(message + "\n", status, mimetype="text/plain",
+                    headers={"Retry-After": str(retry_after), "Cache-Control": "no-store"})
+
+
+def _make_clip(episode, audio_path, start: float, end: float):
+    """Encode a clip that is not cached yet, within the client's rate and the encoders;
+    a 429 or 503 answer (with Retry-After) when either is used up."""
+    config = current_app.config
+    limit = current_app.extensions.setdefault(
+        "clip_rate", RateLimit(config["CLIP_RATE_PER_MINUTE"]))
+    if not limit.allow(request.remote_addr or "-"):
+        return _refused(429, "You have made many new clips in a short time; wait a moment "
+                        "and try again.", limit.retry_after())
+    tags = {"title": f"{episode.title} ({clock(start)}–{clock(end)})",
+            "artist": ", ".join(episode.speakers), "album": episode.title}
+    try:
+        return get_clip(config["CLIP_CACHE_DIR"], episode.slug, audio_path, start, end,
+                        tags=tags, keep=config["CLIP_CACHE_SIZE"],
+                        encoders=config["CLIP_ENCODERS"], niceness=config["CLIP_NICENESS"])
+    except ClipBusy as busy:
+        return _refused(503, "Many clips are being made right now; try again in a few "
+                        "seconds.", busy.retry_after)
+    except ClipUnavailable as error:
+        current_app.logger.error("clip %s %s–%s: %s", episode.slug, start, end, error)
+        abort(503, description="We can't make audio clips right now. Try again later.")
 
 
 @bp.get("/episodes/<slug>/embed")
