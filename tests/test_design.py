@@ -94,6 +94,7 @@ def test_database_errors_come_out_as_search_unavailable(tmp_path):
     index = SearchIndex(Library(tmp_path))
     index.path.parent.mkdir()
     index.path.write_bytes(b"SQLite format 3\x00" + bytes(4000))   # a header, then garbage
+    (index.path.parent / ".lock").mkdir()          # and it cannot be rebuilt here
     with pytest.raises(SearchUnavailable):
         index.search("words")
     with pytest.raises(sqlite3.Error):           # what a bare sqlite3 caller would have seen

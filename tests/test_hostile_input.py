@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from support import FIXTURES, REPO, make_audio
+from support import FIXTURES, REPO, ffmpeg, make_audio
 from webapp import cli
 from webapp.core.library import Library
 
@@ -149,3 +149,46 @@ def test_what_a_killed_add_left_is_swept_on_the_next_add(tmp_path, mp3):
     mine.mkdir()
     Library(media).add(str(GARDEN), str(mp3), slug="garden")
     assert not stale.exists() and mine.exists()
+
+
+# ---- audio whose header promises more than it holds -----------------------------------
+
+@pytest.fixture(scope="module")
+def damaged_audio(tmp_path_factory):
+    import struct
+
+    folder = tmp_path_factory.mktemp("damaged-audio")
+    long_mp3 = make_audio(folder / "long.mp3", 2000)
+    data = long_mp3.read_bytes()
+    (folder / "cut.mp3").write_bytes(data[:200])                   # a header and nothing else
+    blank = bytearray(data)
+    blank[len(data) // 4:] = bytes(len(data) - len(data) // 4)       # right size, no frames
+    (folder / "blank-end.mp3").write_bytes(bytes(blank))
+    subprocess.run([ffmpeg(), "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    "sine=d=10:sample_rate=8000", "-ac", "1", str(folder / "ten.wav")], check=True)
+    wav = bytearray((folder / "ten.wav").read_bytes())
+    at = wav.find(b"data")
+    struct.pack_into("<I", wav, at + 4, 0xFFFFFFF0)                  # claims 74 hours
+    struct.pack_into("<I", wav, 4, 0xFFFFFFF8)
+    (folder / "liar.wav").write_bytes(bytes(wav))
+    return folder
+
+
+@pytest.mark.parametrize("name", ["cut.mp3", "blank-end.mp3", "liar.wav"])
+def test_audio_shorter_than_its_header_says_is_refused(tmp_path, damaged_audio, name):
+    media = tmp_path / "media"
+    proc = listenalong("add", GARDEN, "--audio", damaged_audio / name, "--media", media)
+    assert "damaged or cut off" in one_line_error(proc)
+    assert not media.exists() or list(media.iterdir()) == []
+
+
+def test_what_a_killed_add_left_is_swept_when_the_app_starts(tmp_path):
+    from webapp import create_app
+
+    media = tmp_path / "media"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = media / f".removing-gone-{dead}-abcd1234"
+    stale.mkdir(parents=True)
+    create_app({"TESTING": True, "MEDIA_DIR": str(media)})
+    assert not stale.exists()

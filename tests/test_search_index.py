@@ -352,3 +352,63 @@ def test_the_index_modules_import_no_flask():
                           timeout=60, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+# ---- damage and races (issue 10) ----------------------------------------------------------
+
+def corrupt_pages(path, keep_pages: int = 2, page: int = 4096) -> None:
+    """Overwrite the index file after its first pages (header and schema stay intact)."""
+    size = path.stat().st_size
+    assert size > (keep_pages + 2) * page
+    with open(path, "r+b") as handle:
+        handle.seek(keep_pages * page)
+        handle.write(b"\xa5" * (size - keep_pages * page))
+
+
+def test_an_index_with_damaged_pages_is_rebuilt_by_the_next_search(tmp_path, caplog):
+    index = build(tmp_path, **{f"ep-{n}": [f"gardens and tomatoes number {i}" for i in range(150)]
+                               for n in range(4)})
+    assert len(index.search("tomatoes", limit=100)) == 100
+    corrupt_pages(index.path)
+    assert index.store.damaged()
+    fresh = SearchIndex(Library(tmp_path))
+    with caplog.at_level("WARNING"):
+        assert len(fresh.search("tomatoes", limit=100)) == 100
+    assert "damaged" in caplog.text and not fresh.store.damaged()
+
+
+def test_the_web_search_repairs_a_damaged_index_instead_of_503(tmp_path):
+    from webapp import create_app
+
+    index = build(tmp_path, **{f"ep-{n}": [f"gardens and tomatoes number {i}" for i in range(150)]
+                               for n in range(4)})
+    corrupt_pages(index.path)
+    client = create_app({"TESTING": True, "MEDIA_DIR": str(tmp_path)}).test_client()
+    response = client.get("/api/search?q=tomatoes")
+    assert response.status_code == 200 and len(response.get_json()["results"]) == 20
+
+
+def test_searches_during_rebuilds_always_find_what_is_there(tmp_path):
+    import threading
+
+    index = build(tmp_path, **{f"ep-{n}": [f"words about gardens {i}" for i in range(100)]
+                               for n in range(3)})
+    empty, done, stop = [], [], threading.Event()
+
+    def reader():
+        mine = SearchIndex(Library(tmp_path))
+        while not stop.is_set():
+            hits = mine.search("gardens")
+            done.append(1)
+            if not hits:
+                empty.append(1)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for _ in range(20):
+        index.rebuild()
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert len(done) > 20 and empty == []

@@ -40,6 +40,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = app.config["STATIC_MAX_AGE"]
     root = app.config["MEDIA_DIR"]
     library = Library(root, on_change=index_updater(root, app.logger.warning))
+    library.sweep()   # what a killed add or remove left behind
     app.extensions["library"] = library
     register_filters(app)
     security.init_app(app)

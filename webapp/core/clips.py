@@ -28,6 +28,7 @@ made again, never served.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
@@ -205,28 +206,41 @@ def get_clip(cache_dir: str | os.PathLike, slug: str, audio_path: str | os.PathL
     target = folder / clip_name(slug, audio_path, start, end)
     if _fresh(target, end - start):
         return target
-    with _LOCKS[hash(target.name) % len(_LOCKS)]:
-        folder.mkdir(parents=True, exist_ok=True)
-        with in_flight(target, wait=FFMPEG_TIMEOUT, stale_after=FFMPEG_TIMEOUT + 30) as held:
-            if not held:
-                raise ClipBusy()
-            if _fresh(target, end - start):   # made while we waited for it
-                return target
-            with encoder_slot(encoders, wait), replacing(target, suffix=".mp3") as tmp:
-                cut(audio_path, start, end, tmp, tags=tags, converter=converter,
-                    niceness=niceness)
-    prune(folder, keep=target, limit=keep)
+    def write(tmp: Path) -> None:
+        cut(audio_path, start, end, tmp, tags=tags, converter=converter, niceness=niceness)
+
+    try:
+        with _LOCKS[hash(target.name) % len(_LOCKS)]:
+            _make_once(target, write, end - start, encoders, wait)
+        prune(folder, keep=target, limit=keep)
+    except OSError as error:   # a read-only or full cache folder
+        raise ClipUnavailable(f"cannot write in the clip cache {folder}: "
+                              f"{error.strerror or error}") from None
     return target
+
+
+def _make_once(target: Path, write, seconds: float, encoders: int, wait: float) -> None:
+    """``write(tmp)`` the clip into ``target``, unless another thread or process is at it
+    or has made it meanwhile (then wait for theirs)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with in_flight(target, wait=FFMPEG_TIMEOUT, stale_after=FFMPEG_TIMEOUT + 30) as held:
+        if not held:
+            raise ClipBusy()
+        if _fresh(target, seconds):   # made while we waited for it
+            return
+        with encoder_slot(encoders, wait), replacing(target, suffix=".mp3") as tmp:
+            write(tmp)
 
 
 def _fresh(path: Path, seconds: float) -> bool:
     """Is the clip cached, and whole? A file shorter than its bitrate promises for
     ``seconds`` (cut off by a crash or a full disk) is not. Marks it recently used."""
     try:
-        os.utime(path)
         size = path.stat().st_size
     except OSError:
         return False
+    with contextlib.suppress(OSError):   # a read-only cache still serves what it holds
+        os.utime(path)
     try:
         import mutagen.mp3
 

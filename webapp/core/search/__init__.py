@@ -15,6 +15,9 @@ line (the CLI) or a 503 page (the web).
 """
 from __future__ import annotations
 
+import functools
+import logging
+import sqlite3
 from typing import Callable
 
 from ..library import Library
@@ -32,8 +35,27 @@ __all__ = [
 ]
 
 
+log = logging.getLogger(__name__)
+
+
+def repairing(method):
+    """Run ``method``; when the database turns out damaged, rebuild it once and retry."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            if not self.store.damaged():
+                raise
+            log.warning("search index %s is damaged (%s); rebuilding it", self.path, error)
+            self.indexer.rebuild()
+            return method(self, *args, **kwargs)
+    return run
+
+
 class SearchIndex:
-    """The search index of one library folder."""
+    """The search index of one library folder. A damaged index (SQLite's quick_check
+    fails) is rebuilt by itself the first time a search or a check meets it."""
 
     def __init__(self, library: Library, sync_interval: float = 10.0):
         self.library = library
@@ -62,10 +84,12 @@ class SearchIndex:
         return self.indexer.sync(wait)
 
     @guard
+    @repairing
     def ensure(self, force: bool = False) -> None:
         self.indexer.ensure(force)
 
     @guard
+    @repairing
     def search(self, query: str | Query, episode: str | None = None,
                limit: int = DEFAULT_LIMIT) -> list[Hit]:
         """See :func:`webapp.core.search.ranking.search`."""

@@ -211,7 +211,15 @@ class Indexer:
                 self._root_mtime = None
                 self._checked_at = now
                 return
-            if self.sync(wait=force).get("busy"):
+            try:
+                busy = self.sync(wait=force).get("busy")
+            except store.SearchUnavailable as error:
+                if not self.store.is_valid():
+                    raise
+                # cannot write (a read-only library): serve the index as it is
+                log.warning("search index not brought up to date: %s", error)
+                busy = False
+            if busy:
                 return                  # another writer is at it: serve what is there
             self._root_mtime = root_mtime
             self._checked_at = time.monotonic()

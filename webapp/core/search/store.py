@@ -16,6 +16,7 @@ import contextlib
 import functools
 import os
 import sqlite3
+import urllib.parse
 from pathlib import Path
 from typing import Iterator
 
@@ -26,8 +27,9 @@ except ImportError:  # pragma: no cover - Windows
 
 INDEX_FOLDER = ".index"
 INDEX_FILE = "search.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: prefix indexes (an index of another version is rebuilt)
 TOKENIZE = "porter unicode61 remove_diacritics 2"
+PREFIXES = "2 3"     # FTS5 prefix indexes: 'th*' reads one index entry, not every 'th…' term
 
 SCHEMA = f"""
 CREATE TABLE episodes (
@@ -49,7 +51,7 @@ CREATE TABLE cues (
 );
 CREATE INDEX cues_by_slug ON cues (slug, idx);
 CREATE VIRTUAL TABLE cues_fts USING fts5 (
-    text, content='cues', content_rowid='id', tokenize='{TOKENIZE}'
+    text, content='cues', content_rowid='id', tokenize='{TOKENIZE}', prefix='{PREFIXES}'
 );
 """
 # Keep the FTS table in step with single-episode changes (a rebuild fills it in one go
@@ -98,9 +100,12 @@ def index_path(root: str | os.PathLike) -> Path:
     return Path(root) / INDEX_FOLDER / INDEX_FILE
 
 
-def connect(path: str | os.PathLike) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=10, isolation_level=None,
-                                 check_same_thread=False)
+def connect(path: str | os.PathLike, read_only: bool = False) -> sqlite3.Connection:
+    """A connection; ``read_only`` opens the file as immutable (no locks, no -wal or -shm
+    files made), for a library on a read-only disk that nobody can be writing."""
+    target = f"file:{urllib.parse.quote(os.fspath(path))}?immutable=1" if read_only else path
+    connection = sqlite3.connect(target, timeout=10, isolation_level=None,
+                                 check_same_thread=False, uri=read_only)
     connection.execute("PRAGMA busy_timeout = 10000")
     return connection
 
@@ -129,7 +134,10 @@ class Store:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        connection = connect(self.path)
+        """A connection for reading: in WAL mode, or immutable when the index's folder
+        cannot be written (a read-only library still answers every search)."""
+        writable = os.access(self.path.parent, os.W_OK) or not self.path.exists()
+        connection = connect(self.path, read_only=not writable)
         try:
             yield connection
         finally:
@@ -185,6 +193,17 @@ class Store:
             return version == SCHEMA_VERSION
         except sqlite3.DatabaseError:
             return False
+
+    def damaged(self) -> bool:
+        """True when the file exists but SQLite's ``quick_check`` finds it damaged (pages
+        overwritten or cut off under an intact header)."""
+        if not self.path.is_file():
+            return False
+        try:
+            with self.reading() as db:
+                return db.execute("PRAGMA quick_check").fetchall() != [("ok",)]
+        except sqlite3.DatabaseError:
+            return True
 
     def has(self, slug: str) -> bool:
         with self.reading() as db:
