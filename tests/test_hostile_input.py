@@ -192,3 +192,23 @@ def test_what_a_killed_add_left_is_swept_when_the_app_starts(tmp_path):
     stale.mkdir(parents=True)
     create_app({"TESTING": True, "MEDIA_DIR": str(media)})
     assert not stale.exists()
+
+
+def test_losing_the_race_for_a_slug_is_one_clear_line(tmp_path, mp3, monkeypatch, capsys):
+    """Another add creates the same episode between our check and our rename (as when two
+    adds run at once): ours stops with the 'exists already' line, and leaves nothing."""
+    from webapp.core import library as library_module
+
+    media = tmp_path / "media"
+    real = library_module.write_episode
+
+    def and_meanwhile(folder, *args, **kwargs):
+        real(folder, *args, **kwargs)
+        real(media / "same", *args, **kwargs)          # the other add wins the rename
+
+    monkeypatch.setattr(library_module, "write_episode", and_meanwhile)
+    assert cli.main(["add", str(GARDEN), "--audio", str(mp3), "--slug", "same",
+                     "--media", str(media)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "exists already" in err and err.count("\n") == 1
+    assert sorted(p.name for p in media.iterdir()) == ["same"]
