@@ -117,7 +117,8 @@ def test_add_and_remove_with_a_broken_index_warn_in_one_line_and_go_on(tmp_path)
     (media / ".index" / ".lock").unlink()
     (media / ".index" / ".lock").mkdir()      # the writers' lock cannot be opened
     audio = make_audio(tmp_path / "a.mp3", 40)
-    for args in [("add", FIXTURES / "garden_chat.txt", "--audio", audio, "--slug", "garden"),
+    for args in [("add", FIXTURES / "garden_chat.txt", "--audio", audio, "--slug", "garden",
+                  "--no-align"),
                  ("remove", "garden")]:
         proc = listenalong(*args, "--media", media)
         assert proc.returncode == 0, proc.stderr

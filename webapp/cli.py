@@ -68,8 +68,51 @@ def cmd_add(args) -> int:
     episode, warnings = library.add(args.transcript, args.audio, args.title, args.slug,
                                     args.fmt_in)
     warn(warnings)
+    if args.align:
+        from .core.alignment.episode import AlignmentMismatch
+
+        try:
+            _align_one(library, episode.slug, args)
+        except AlignmentMismatch as error:
+            warn([f"word timing: {error}; kept the estimated timing (try again with "
+                  f"'listenalong align {episode.slug}')"])
     print(f"/episodes/{episode.slug}")
     return 0
+
+
+def _align_one(library, slug: str, args) -> None:
+    """Align one episode with a progress bar; its summary (and report) on stderr."""
+    from .core.alignment.episode import align_episode
+
+    bar = _ProgressBar(sys.stderr, "paragraphs")
+    try:
+        report = align_episode(library, slug, workers=args.workers, progress=bar)
+    finally:
+        bar.close()
+    library.changed(slug)
+    print(f"{slug}: {report.summary()}", file=sys.stderr)
+    if getattr(args, "report", False):
+        for number, why in report.failed:
+            print(f"  cue {number}: {why}", file=sys.stderr)
+
+
+def cmd_align(args) -> int:
+    """Word timings for one episode or all: the summary per episode; exit 2 when the
+    audio of one does not match its transcript (that episode is left as it was)."""
+    from .core.alignment.episode import AlignmentMismatch
+
+    library = _library(args, follow_index=True)
+    slugs = [e.slug for e in library.episodes()] if args.all else [args.slug]
+    if not args.all and library.get(args.slug) is None:
+        raise InputError(f"no episode called {args.slug!r}; 'listenalong list' shows them")
+    failed = 0
+    for slug in slugs:
+        try:
+            _align_one(library, slug, args)
+        except AlignmentMismatch as error:
+            print(f"error: {slug}: {error}", file=sys.stderr)
+            failed += 1
+    return EXIT_INPUT if failed else 0
 
 
 def cmd_reindex(args) -> int:
@@ -98,8 +141,9 @@ class _ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, stream):
+    def __init__(self, stream, unit: str = "episodes"):
         self.stream = stream
+        self.unit = unit
         self.live = stream.isatty()
         self.shown = False
         self.last = 0.0
@@ -111,7 +155,7 @@ class _ProgressBar:
         self.last = now
         filled = self.WIDTH * done // max(total, 1)
         self.stream.write(f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] "
-                          f"{done}/{total} episodes")
+                          f"{done}/{total} {self.unit}")
         self.stream.flush()
         self.shown = True
 
@@ -171,6 +215,7 @@ COMMANDS = {
     "reindex": cmd_reindex,
     "run": cmd_run,
     "config": cmd_config,
+    "align": cmd_align,
 }
 
 
@@ -206,19 +251,36 @@ def _add_convert(sub) -> None:
                          help="audio length: where the last cue ends")
 
 
+def _workers_option() -> argparse.ArgumentParser:
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--workers", type=int, metavar="N",
+                        help="processes aligning at once (default: one per core)")
+    return shared
+
+
 def _add_library_commands(sub, media) -> None:
-    add = sub.add_parser("add", parents=[media, _from_option("transcript")],
+    workers = _workers_option()
+    add = sub.add_parser("add", parents=[media, workers, _from_option("transcript")],
                          help="add an episode: transcript + audio → library folder")
     add.add_argument("transcript", metavar="TRANSCRIPT")
     add.add_argument("--audio", required=True, metavar="AUDIO",
                      help="MP3, M4A/AAC, Ogg/Opus, FLAC or WAV")
     add.add_argument("--title", help="episode title (default: from the file name)")
     add.add_argument("--slug", help="URL name (default: from the title)")
+    add.add_argument("--no-align", dest="align", action="store_false",
+                     help="skip word timing (align later with 'listenalong align')")
     sub.add_parser("list", parents=[media], help="list the library's episodes")
     remove = sub.add_parser("remove", parents=[media], help="remove an episode from the library")
     remove.add_argument("slug", metavar="SLUG")
     sub.add_parser("reindex", parents=[media],
                    help="rebuild the search index from the episode folders")
+    align = sub.add_parser("align", parents=[media, workers],
+                           help="time every word: align the transcript to the audio, offline")
+    which = align.add_mutually_exclusive_group(required=True)
+    which.add_argument("slug", metavar="SLUG", nargs="?")
+    which.add_argument("--all", action="store_true", help="every episode in the library")
+    align.add_argument("--report", action="store_true",
+                       help="list the paragraphs that kept their estimated timing, and why")
 
 
 def build_parser() -> argparse.ArgumentParser:

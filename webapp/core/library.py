@@ -330,6 +330,10 @@ class Library:
         self._changed(slug, False)
         return episode
 
+    def changed(self, slug: str) -> None:
+        """Tell whoever follows the library that episode ``slug``'s files changed."""
+        self._changed(slug, True)
+
     def _changed(self, slug: str, present: bool) -> None:
         if self.on_change is not None:
             self.on_change(slug, present)

@@ -1,0 +1,163 @@
+"""Word-level alignment (issue 11): the words as spoken, mapped back to their characters;
+forced alignment of flite speech against its known word onsets; words the dictionary
+lacks; cue starts corrected; audio that does not match leaves the episode as it was."""
+from __future__ import annotations
+
+import json
+import statistics
+
+import pytest
+
+from speech_support import speech_episode
+from support import make_audio
+from webapp.core.alignment.aligner import CueWords
+from webapp.core.alignment.episode import (WORDS_FILE, AlignmentMismatch, align_episode,
+                                           read_words, windows, written_words)
+from webapp.core.alignment.normalize import Token, tokens
+from webapp.core.library import Library
+from webapp.core.model import Cue
+
+SPOKEN = [
+    ("It cost $5, or 25% more.", "it cost five dollars or twenty five percent more"),
+    ("Visit gradient.run/lex today", "visit gradient dot run slash lex today"),
+    ("B-L-I-N-K spells blink", "b l i n k spells blink"),
+    ("Don’t stop & go", "don't stop and go"),
+    ("In the 1990s, 1905 and 2023", "in the nineteen nineties nineteen oh five and twenty twenty three"),
+    ("3.5 times 1,200 people", "three point five times one thousand two hundred people"),
+    ("the 21st and 3rd floors", "the twenty first and third floors"),
+    ("a well-known “quote” (really)", "a well known quote really"),
+    ("100k users, 5m views", "one hundred thousand users five million views"),
+    ("— ... !", ""),
+]
+
+
+@pytest.mark.parametrize("text, spoken", SPOKEN)
+def test_text_is_normalised_the_way_it_is_spoken(text, spoken):
+    assert " ".join(t.word for t in tokens(text)) == spoken
+
+
+def test_every_token_points_at_its_written_word():
+    text = "Pay $5 at gradient.run/lex, don’t wait!"
+    assert [(t.word, text[t.start:t.end]) for t in tokens(text)] == [
+        ("pay", "Pay"), ("five", "$5"), ("dollars", "$5"), ("at", "at"),
+        ("gradient", "gradient.run/lex"), ("dot", "gradient.run/lex"), ("run", "gradient.run/lex"),
+        ("slash", "gradient.run/lex"), ("lex", "gradient.run/lex"), ("don't", "don’t"),
+        ("wait", "wait")]
+
+
+def test_written_words_take_their_first_tokens_onset_and_fill_gaps_between_neighbours():
+    text = "one zyxwv $5 three"
+    found = tokens(text)
+    result = CueWords(found, [1.0, None, 2.0, 2.2, 3.0])   # zyxwv: not in the dictionary
+    assert written_words(result) == [[1000, 0, 3], [1500, 4, 9], [2000, 10, 12], [3000, 13, 18]]
+    backwards = CueWords([Token("a", 0, 1), Token("b", 2, 3)], [2.0, 1.0])
+    assert written_words(backwards) == [[2000, 0, 1], [2000, 2, 3]]
+
+
+def test_windows_reach_before_the_cue_and_past_the_next_cue_start():
+    cues = [Cue(0, 5, "a"), Cue(5, 9, "b"), Cue(9, 12, "c")]
+    assert windows(cues, 12.5) == [(0.0, 6.0), (3.0, 10.0), (7.0, 12.5)]
+
+
+PARAGRAPHS = [
+    ("Mira", "The lighthouse keeper climbed ninety steps every morning before the fog rolled in."),
+    ("Theo", "What did the lamp look like up close when the light was turning?"),
+    ("Mira", "Like a beehive made of glass. Every prism bends the light toward the sea."),
+    ("Theo", "And the view from the gallery on a clear night in the middle of winter?"),
+]
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory):
+    return speech_episode(tmp_path_factory.mktemp("speech"), PARAGRAPHS)
+
+
+def test_flite_speech_aligns_to_its_word_onsets(tmp_path, spoken):
+    audio, transcript, truth = spoken
+    library = Library(tmp_path / "media")
+    library.add(str(transcript), str(audio), slug="talk")
+    estimated = [c.start for c in library.transcript("talk").cues]
+    report = align_episode(library, "talk", workers=2)
+    assert report.aligned == len(PARAGRAPHS) and not report.failed
+    data = read_words(library.folder("talk"))
+    cues = library.transcript("talk").cues
+    errors = []
+    for cue, entry, onsets in zip(cues, data["cues"], truth):
+        words = entry["words"]
+        assert [cue.text[a:b] for _, a, b in words] == [w.strip(".,?!") for w in cue.text.split()]
+        assert len(words) == len(onsets)
+        errors += [abs(ms / 1000 - t) for (ms, _, _), t in zip(words, onsets)]
+        assert abs(cue.start - onsets[0]) < 0.1             # the cue starts at its first word
+    assert statistics.median(errors) < 0.04 and max(errors) < 0.25
+    assert any(abs(a - b) > 0.1 for a, b in zip(estimated, [c.start for c in cues]))
+    assert report.moved and report.summary().startswith(f"aligned 4 of 4 paragraphs, {report.words} words")
+
+
+def test_aligning_again_gives_the_same_words(tmp_path, spoken):
+    audio, transcript, _ = spoken
+    library = Library(tmp_path / "media")
+    library.add(str(transcript), str(audio), slug="talk")
+    align_episode(library, "talk", workers=1)
+    first = (library.folder("talk") / WORDS_FILE).read_text()
+    align_episode(library, "talk", workers=2)
+    again = json.loads((library.folder("talk") / WORDS_FILE).read_text())
+    assert again == json.loads(first)              # the same windows, the same words
+
+
+def test_audio_that_does_not_hold_the_words_leaves_the_episode_as_it_was(tmp_path, spoken):
+    _, transcript, _ = spoken
+    library = Library(tmp_path / "media")
+    library.add(str(transcript), str(make_audio(tmp_path / "silence.mp3", 40)), slug="talk")
+    folder = library.folder("talk")
+    before = (folder / "transcript.vtt").read_bytes()
+    with pytest.raises(AlignmentMismatch, match="only 0 of 4 paragraphs matched the audio"):
+        align_episode(library, "talk", workers=2)
+    assert (folder / "transcript.vtt").read_bytes() == before
+    assert not (folder / WORDS_FILE).exists()
+
+
+# ---- the command line -----------------------------------------------------------------
+
+def listenalong(*args):
+    import subprocess
+    import sys
+
+    from support import REPO
+
+    return subprocess.run([sys.executable, "-m", "webapp", *map(str, args)], capture_output=True,
+                          text=True, cwd=REPO, timeout=300)
+
+
+def test_add_aligns_by_default_and_align_is_idempotent(tmp_path, spoken):
+    audio, transcript, _ = spoken
+    media = tmp_path / "media"
+    proc = listenalong("add", transcript, "--audio", audio, "--slug", "talk", "--media", media)
+    assert proc.returncode == 0, proc.stderr
+    assert "talk: aligned 4 of 4 paragraphs, 55 words" in proc.stderr
+    words = (media / "talk" / WORDS_FILE).read_text()
+    vtt = (media / "talk" / "transcript.vtt").read_text()
+    proc = listenalong("align", "talk", "--media", media)
+    assert proc.returncode == 0 and proc.stderr.startswith("talk: aligned 4 of 4")
+    assert (media / "talk" / WORDS_FILE).read_text() == words
+    assert (media / "talk" / "transcript.vtt").read_text() == vtt
+
+
+def test_no_align_skips_it_and_a_mismatch_is_a_warning_for_add_and_one_line_for_align(tmp_path, spoken):
+    _, transcript, _ = spoken
+    media = tmp_path / "media"
+    silence = make_audio(tmp_path / "silence.mp3", 40)
+    proc = listenalong("add", transcript, "--audio", silence, "--slug", "quiet", "--no-align",
+                       "--media", media)
+    assert proc.returncode == 0 and proc.stderr == "" and not (media / "quiet" / WORDS_FILE).exists()
+    proc = listenalong("add", transcript, "--audio", silence, "--slug", "wrong", "--media", media)
+    assert proc.returncode == 0
+    assert "warning: word timing: only 0 of 4 paragraphs matched the audio" in proc.stderr
+    proc = listenalong("align", "--all", "--report", "--media", media)
+    assert proc.returncode == 2
+    lines = proc.stderr.splitlines()
+    assert lines == [f"error: {slug}: only 0 of 4 paragraphs matched the audio — is this the "
+                     f"right audio?" for slug in ("wrong", "quiet")] or \
+        sorted(lines) == sorted(f"error: {slug}: only 0 of 4 paragraphs matched the audio — is "
+                                f"this the right audio?" for slug in ("wrong", "quiet"))
+    assert "Traceback" not in proc.stderr
+    assert listenalong("align", "nobody", "--media", media).returncode == 2

@@ -1,0 +1,200 @@
+"""Aligning a whole episode: every cue in its own window, in parallel (one decoder per
+worker process), then the results written atomically beside the episode.
+
+* ``words.json`` — per cue, the onset (ms) and character span of every written word:
+  ``{"version": 1, "cues": [null | {"start": ms, "words": [[ms, from, to], …]}, …]}``.
+  ``null`` marks a cue that did not match its audio: it keeps the estimated timing.
+  Words the dictionary lacks get a time interpolated between their neighbours, so no
+  word is ever left out.
+* ``transcript.vtt`` — still paragraph cues, each now starting at its first word's onset
+  (the whole-second, "slightly off" timestamps of a Rev export corrected).
+
+When fewer than half the cues match, nothing is written and :class:`AlignmentMismatch`
+says so: the audio is probably not this transcript's.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..atomic import write_text
+from ..errors import InputError
+from ..library import VTT_FILE, BrokenEpisode, Library
+from ..reading import read_transcript
+from ..model import Cue, Transcript
+from ..writing import to_vtt
+from .aligner import AFTER, BEFORE, CueWords, align_text, new_decoder, window_pcm
+
+WORDS_FILE = "words.json"
+VERSION = 1
+Progress = Callable[[int, int], None]
+
+
+class AlignmentMismatch(ValueError):
+    """Too few cues matched the audio; the episode was left as it was."""
+
+
+@dataclass
+class Report:
+    cues: int
+    aligned: int = 0
+    words: int = 0
+    interpolated: int = 0
+    moved: list[float] = field(default_factory=list)   # seconds each corrected start moved
+    failed: list[tuple[int, str]] = field(default_factory=list)   # (cue number, why)
+
+    def summary(self) -> str:
+        kept = self.cues - self.aligned
+        moved = (f"; {len(self.moved)} starts moved, by {max(self.moved):.2f} s at most"
+                 if self.moved else "")
+        return (f"aligned {self.aligned} of {self.cues} paragraphs, {self.words:,} words"
+                f"{f'; {kept} kept estimated timing (see --report)' if kept else ''}{moved}")
+
+
+_decoder = None
+
+
+def _init_worker() -> None:
+    global _decoder
+    _decoder = new_decoder()
+
+
+def _align_window(job: tuple) -> tuple[int, CueWords]:
+    index, ffmpeg, audio_path, start, end, text, before, after = job
+    pcm = window_pcm(ffmpeg, audio_path, start, end)
+    return index, align_text(_decoder, pcm, max(0.0, start), text, before, after)
+
+
+def windows(cues: list[Cue], duration: float) -> list[tuple[float, float]]:
+    """Each cue's stretch of audio: from :data:`BEFORE` seconds before it starts to
+    :data:`AFTER` after the next cue starts (the last: after its own end), within the
+    episode."""
+    out = []
+    for i, cue in enumerate(cues):
+        until = cues[i + 1].start if i + 1 < len(cues) else max(cue.end, cue.start)
+        out.append((max(0.0, cue.start - BEFORE), min(duration, until + AFTER)))
+    return out
+
+
+def written_words(result: CueWords) -> list[list[int]]:
+    """``[[onset ms, from, to], …]`` per written word: the onset of its first token;
+    words with no aligned token get a time between their aligned neighbours."""
+    spans: dict[tuple[int, int], float | None] = {}
+    for token, onset in zip(result.tokens, result.onsets):
+        key = (token.start, token.end)
+        if spans.get(key) is None:
+            spans[key] = onset
+    items = sorted(spans.items())
+    known = [(i, onset) for i, (_, onset) in enumerate(items) if onset is not None]
+    out = []
+    for i, ((start, end), onset) in enumerate(items):
+        if onset is None:
+            onset = _between(known, i)
+        out.append([round(onset * 1000), start, end])
+    for k in range(1, len(out)):        # never backwards, whatever the decoder said
+        out[k][0] = max(out[k][0], out[k - 1][0])
+    return out
+
+
+def _between(known: list[tuple[int, float]], i: int) -> float:
+    before = [(j, t) for j, t in known if j < i]
+    after = [(j, t) for j, t in known if j > i]
+    if before and after:
+        (j0, t0), (j1, t1) = before[-1], after[0]
+        return t0 + (t1 - t0) * (i - j0) / (j1 - j0)
+    return (before[-1] if before else after[0])[1]
+
+
+def align_episode(library: Library, slug: str, workers: int | None = None,
+                  progress: Progress | None = None) -> Report:
+    """Align episode ``slug`` and write its words and corrected cue starts."""
+    from ..clips import ffmpeg_exe
+
+    episode = library.load(slug)
+    transcript = library.transcript(slug)
+    audio = library.file(slug, episode.audio) if episode else None
+    if episode is None or transcript is None or audio is None:
+        raise BrokenEpisode(f"episode {slug!r} has no usable transcript and audio")
+    cues = _estimated(library, episode, transcript.cues)
+    ffmpeg = ffmpeg_exe()
+    texts = [cue.text for cue in cues]
+    jobs = [(i, ffmpeg, str(audio), a, b, texts[i], texts[i - 1] if i else "",
+             texts[i + 1] if i + 1 < len(texts) else "")
+            for i, (a, b) in enumerate(windows(cues, episode.duration))]
+    results: dict[int, CueWords] = {}
+    with multiprocessing.get_context("fork").Pool(workers or os.cpu_count() or 1,
+                                                  initializer=_init_worker) as pool:
+        for done, (index, result) in enumerate(pool.imap_unordered(_align_window, jobs), 1):
+            results[index] = result
+            if progress:
+                progress(done, len(jobs))
+    report, data, corrected = _collect(cues, results)
+    if report.aligned * 2 < len(cues):
+        raise AlignmentMismatch(f"only {report.aligned} of {len(cues)} paragraphs matched the "
+                                f"audio — is this the right audio?")
+    folder = library.folder(slug)
+    write_text(folder / WORDS_FILE, json.dumps(data, separators=(",", ":")) + "\n")
+    write_text(folder / VTT_FILE, to_vtt(Transcript(cues=corrected)))
+    return report
+
+
+def _estimated(library: Library, episode, cues: list[Cue]) -> list[Cue]:
+    """The cues as the original transcript times them, when it still reads the same:
+    aligning again then looks at the same windows and gives the same words (the VTT's
+    starts are already corrected by the last run)."""
+    original = library.file(episode.slug, episode.transcript)
+    try:
+        first = read_transcript(original, None, episode.duration).cues if original else []
+    except InputError:
+        first = []
+    same = len(first) == len(cues) and all(a.text == b.text for a, b in zip(first, cues))
+    return first if same else cues
+
+
+def _collect(cues: list[Cue], results: dict[int, CueWords]):
+    """The report, the words.json data and the cues with corrected starts."""
+    report = Report(cues=len(cues))
+    entries, starts = [], []
+    for i, cue in enumerate(cues):
+        result = results.get(i)
+        if result is None or not result.aligned:
+            entries.append(None)
+            starts.append(cue.start)
+            report.failed.append((i + 1, "the audio there does not hold these words"))
+            continue
+        words = written_words(result)
+        report.aligned += 1
+        report.words += len(words)
+        report.interpolated += sum(o is None for o in result.onsets)
+        start = words[0][0] / 1000
+        entries.append({"start": words[0][0], "words": words})
+        starts.append(start)
+    corrected = _retimed(cues, starts, report)
+    return report, {"version": VERSION, "cues": entries}, corrected
+
+
+def _retimed(cues: list[Cue], starts: list[float], report: Report) -> list[Cue]:
+    """Cues starting at their first word (kept in order); each ends where the next starts."""
+    out: list[Cue] = []
+    for i, (cue, start) in enumerate(zip(cues, starts)):
+        start = max(start, out[-1].start + 0.001) if out else start
+        if abs(start - cue.start) >= 0.001:
+            report.moved.append(abs(start - cue.start))
+        out.append(Cue(round(start, 3), cue.end, cue.text, cue.speaker))
+    for i in range(len(out) - 1):
+        out[i].end = max(out[i].start + 0.001, out[i + 1].start)
+    out[-1].end = max(out[-1].end, out[-1].start + 0.001)
+    return out
+
+
+def read_words(folder: Path) -> dict | None:
+    """The episode's words.json, or None when it has none (or it cannot be read)."""
+    try:
+        data = json.loads((folder / WORDS_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == VERSION else None
