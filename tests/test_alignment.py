@@ -161,3 +161,59 @@ def test_no_align_skips_it_and_a_mismatch_is_a_warning_for_add_and_one_line_for_
                                 f"this the right audio?" for slug in ("wrong", "quiet"))
     assert "Traceback" not in proc.stderr
     assert listenalong("align", "nobody", "--media", media).returncode == 2
+
+
+# ---- exports and the page's data -------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def aligned_client(tmp_path_factory, spoken):
+    from webapp import create_app
+
+    audio, transcript, _ = spoken
+    media = tmp_path_factory.mktemp("aligned-media")
+    library = Library(media)
+    library.add(str(transcript), str(audio), slug="talk")
+    align_episode(library, "talk", workers=2)
+    return create_app({"TESTING": True, "MEDIA_DIR": str(media)}).test_client(), library
+
+
+def test_the_page_points_at_its_words_and_serves_them(aligned_client):
+    client, library = aligned_client
+    page = client.get("/episodes/talk").get_data(as_text=True)
+    assert 'data-words-url="/episodes/talk/words.json"' in page
+    assert "word by word" in page
+    data = client.get("/episodes/talk/words.json").get_json()
+    assert data["version"] == 1 and len(data["cues"]) == 4
+    assert client.get("/episodes/talk/words.json").headers["ETag"]
+
+
+def test_word_level_json_has_a_segment_per_word(aligned_client):
+    client, library = aligned_client
+    segments = client.get("/episodes/talk/transcript.json?words=1").get_json()["segments"]
+    assert len(segments) == 55
+    assert [s["body"] for s in segments[:3]] == ["The", "lighthouse", "keeper"]
+    assert all(a["startTime"] <= b["startTime"] for a, b in zip(segments, segments[1:]))
+    assert all(s["startTime"] <= s["endTime"] for s in segments)
+    assert segments[0]["speaker"] == "Mira"
+    assert len(client.get("/episodes/talk/transcript.json").get_json()["segments"]) == 4
+
+
+def test_word_level_vtt_has_timestamp_tags_and_is_valid(aligned_client, validate_vtt, read_vtt_back):
+    client, library = aligned_client
+    vtt = client.get("/episodes/talk/transcript.vtt?words=1").get_data(as_text=True)
+    assert validate_vtt(vtt) == {"errors": [], "cues": 4}
+    first = vtt.split("\n\n")[1]
+    assert "<v Mira>The <00:00:00.280>lighthouse <00:00:00." in first
+    plain = client.get("/episodes/talk/transcript.vtt").get_data(as_text=True)
+    assert "<00:" not in plain                                    # the file stays paragraphs
+
+
+def test_no_words_means_no_words_url_and_a_404(tmp_path, spoken):
+    from webapp import create_app
+
+    audio, transcript, _ = spoken
+    Library(tmp_path).add(str(transcript), str(audio), slug="plain")
+    client = create_app({"TESTING": True, "MEDIA_DIR": str(tmp_path)}).test_client()
+    assert "data-words-url" not in client.get("/episodes/plain").get_data(as_text=True)
+    assert client.get("/episodes/plain/words.json").status_code == 404
+    assert len(client.get("/episodes/plain/transcript.json?words=1").get_json()["segments"]) == 4

@@ -23,6 +23,8 @@ from flask import Blueprint, Response, abort, request, send_file
 
 from ..core import OUTPUT_FORMATS, render
 from ..core.audio import audio_type
+from ..core.alignment.episode import WORDS_FILE, read_words
+from ..core.alignment.export import to_podcasting_words, to_vtt_words
 from ..core.library import VTT_FILE, Episode
 from ..core.model import Cue
 from ..core.moments import Landing, landing
@@ -32,6 +34,7 @@ from . import episode_or_404, library, transcript_or_503
 from .transcript_html import cue_list, page_with_cues
 
 bp = Blueprint("episodes", __name__, url_prefix="/episodes")
+WORD_WRITERS = {"json": to_podcasting_words, "vtt": to_vtt_words}
 
 
 @bp.get("/<slug>")
@@ -45,8 +48,10 @@ def render_player_page(template: str, slug: str, autofocus: bool) -> Response:
     transcript = transcript_or_503(slug)
     land = landing(transcript.cues, request.args.get("t"), episode.duration)
     cues_html = cue_list(slug, transcript, land.target, land.in_range, autofocus)
+    has_words = library().file(slug, WORDS_FILE) is not None
     return page_with_cues(template, cues_html, episode=episode, cues=transcript.cues,
-                          moment=land.moment, preview=preview(episode, transcript.cues, land))
+                          moment=land.moment, preview=preview(episode, transcript.cues, land),
+                          has_words=has_words)
 
 
 def preview(episode: Episode, cues: list[Cue], land: Landing) -> Preview:
@@ -65,16 +70,30 @@ def transcript_file(slug: str, fmt: str):
         abort(404)
     episode_or_404(slug)
     transcript = transcript_or_503(slug)  # repairs a damaged VTT when it can
-    if fmt == "vtt":
+    if fmt == "vtt" and not request.args.get("words"):
         path = library().file(slug, VTT_FILE)
         if path is None:
             abort(404)
         return send_file(path, mimetype="text/vtt", conditional=True)
-    body = render(transcript, fmt)
+    words = read_words(library().file(slug, WORDS_FILE)) if request.args.get("words") else None
+    if words and fmt in WORD_WRITERS:
+        body = WORD_WRITERS[fmt](transcript, words)
+    else:
+        body = render(transcript, fmt)
     response = Response(body, content_type=OUTPUT_FORMATS[fmt][1])
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
     return response
+
+
+@bp.get("/<slug>/words.json")
+def words(slug: str):
+    """The episode's word timings (see webapp.core.alignment.episode), for the page."""
+    episode_or_404(slug)
+    path = library().file(slug, WORDS_FILE)
+    if path is None:
+        abort(404, description="This episode has no word timings yet.")
+    return send_file(path, mimetype="application/json", conditional=True, etag=True)
 
 
 @bp.get("/<slug>/audio")

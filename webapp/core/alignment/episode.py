@@ -191,10 +191,14 @@ def _retimed(cues: list[Cue], starts: list[float], report: Report) -> list[Cue]:
     return out
 
 
-def read_words(folder: Path) -> dict | None:
-    """The episode's words.json, or None when it has none (or it cannot be read)."""
+def read_words(where: Path | None) -> dict | None:
+    """The words.json at ``where`` (the file, or the episode folder holding it), or None
+    when there is none (or it cannot be read)."""
+    if where is None:
+        return None
+    path = where / WORDS_FILE if where.is_dir() else where
     try:
-        data = json.loads((folder / WORDS_FILE).read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and data.get("version") == VERSION else None
