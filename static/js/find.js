@@ -262,7 +262,7 @@ export class Find {
     this.query = foldQuery(raw);
     const found = findAll(this.query ? this.texts() : [], this.query);
     for (const match of found.matches) {
-      match.seconds = this.starts[match.cue];
+      match.seconds = this.player.timeAt(match.cue, match.from); // the word, when timed
       match.marks = null;
     }
     this.search = { ...found, current: -1 };

@@ -10,6 +10,7 @@
 import { SentenceHighlighter, sentenceOfOffset } from "./player-sentences.js";
 import { Follower } from "./player-follow.js";
 import { RangePlayback } from "./player-range.js";
+import { WordHighlighter } from "./player-words.js";
 import { startKeys } from "./player-keys.js";
 import { startMemory } from "./player-memory.js";
 import { textOffset } from "./text-marks.js";
@@ -58,6 +59,7 @@ export class Player {
     this.cues.forEach((cue, i) => { this.starts[i] = Number(cue.getAttribute("data-start")) || 0; });
     this.stats = window.listenalongStats = newStats();
     this.sentences = new SentenceHighlighter();
+    this.words = new WordHighlighter(this);
     this.currentIndex = -1;
     this.frame = 0;
     this.follower = new Follower(this);
@@ -88,7 +90,8 @@ export class Player {
     this.currentIndex = index;
     const cue = index >= 0 ? this.cues[index] : null;
     if (cue) cue.setAttribute("aria-current", "true");
-    this.sentences.setCue(cue);
+    this.words.setCue(index);
+    this.sentences.setCue(this.words.has(index) ? null : cue);
     this.follower.onCueChange(index, previous);
     this.page.dispatchEvent(new CustomEvent("listenalong:cuechange", { detail: { index, previous } }));
     count(this.stats, "cueChange", began);
@@ -103,7 +106,7 @@ export class Player {
     const inside = index >= 0 && starts[index] <= t && (index + 1 >= starts.length || t < starts[index + 1]);
     if (!inside) index = this.indexAt(t);
     if (index !== this.currentIndex) this.setCurrent(index);
-    this.sentences.update(t);
+    if (!this.words.update(t)) this.sentences.update(t);
     count(this.stats, "sync", began);
   }
 
@@ -176,12 +179,31 @@ export class Player {
     this.seek(at);
   }
 
-  /** Seconds of the sentence under the pointer (estimated), when the browser can tell. */
+  /** Seconds of the word (or, without word timings, the sentence) under the pointer. */
   clickedSentenceTime(cue, event) {
     const at = caretOffset(cue.querySelector(".cue-text"), event);
     if (at < 0) return null;
+    const word = this.words.timeAt(this.cues.indexOf(cue), at);
+    if (word !== null) return word;
     const model = this.sentences.modelOf(cue);
     return model.times[sentenceOfOffset(model, at)];
+  }
+
+  /** When character ``offset`` of cue ``index`` is said: its word's onset with word
+   *  timings (``end``: when the next word starts), else the cue's start (or end). */
+  timeAt(index, offset, { end = false } = {}) {
+    const word = this.words.timeAt(index, offset, { end });
+    if (word !== null) return word;
+    const cue = this.cues[index];
+    return Number(end ? cue.dataset.end : cue.dataset.start);
+  }
+
+  /** Re-highlight the current cue (word timings just arrived). */
+  refreshHighlight() {
+    const index = this.currentIndex;
+    if (index < 0) return;
+    this.sentences.setCue(this.words.has(index) ? null : this.cues[index]);
+    if (!this.words.update(this.audio.currentTime)) this.sentences.update(this.audio.currentTime);
   }
 
   listen() {
@@ -208,6 +230,7 @@ export function startPlayer(page) {
     hidden.hidden = false;
   }
   startKeys(player);
+  if (page.dataset.wordsUrl) player.words.load(page.dataset.wordsUrl);
   const moment = startMoment(page);
   const memory = startMemory(player, moment);
   if (moment.start !== null) {

@@ -8,6 +8,7 @@
 // from the transcript is ever parsed as HTML. Ranges and #t= fragments are the player's
 // (player.playRange); copying and the toast are clipboard.js's.
 import { Toast, copyText, shareLink } from "./clipboard.js";
+import { textOffset } from "./text-marks.js";
 import { clock, momentHref } from "./time.js";
 
 function flat(text) {
@@ -116,18 +117,26 @@ export class Share {
     const parts = [];
     let first = -1;
     let last = -1;
+    let from = 0;
+    let to = 0;
     for (let i = 0; i < cues.length; i += 1) {
       const text = cues[i].querySelector(".cue-text");
       if (!text || !range.intersectsNode(text)) continue;
-      const words = flat(wholeWords(text, clipTo(range, text)));
+      const part = clipTo(range, text);
+      const words = flat(wholeWords(text, part));
       if (!words) continue;
       parts.push(words);
-      if (first < 0) first = i;
+      if (first < 0) {
+        first = i;
+        from = Math.max(0, textOffset(text, part.startContainer, part.startOffset));
+      }
       last = i;
+      to = Math.max(0, textOffset(text, part.endContainer, part.endOffset) - 1);
     }
     if (first < 0) return null;
-    const start = Number(cues[first].dataset.start);
-    const end = Number(cues[last].dataset.end);
+    // the first and last selected words' times (whole cues without word timings)
+    const start = this.player.timeAt(first, from);
+    const end = this.player.timeAt(last, to, { end: true });
     const link = end > start ? this.linkTo(start, end, start) : this.linkTo(start);
     return { first, last, range, link, quote: this.quoteLine(parts.join(" "), first, link) };
   }
