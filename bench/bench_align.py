@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Benchmark word alignment on synthetic speech with known word onsets.
+
+The reference transcript's first paragraphs (words only: flite and our normaliser say
+numbers differently) are spoken by Debian's flite into one episode of at least 10
+minutes, with the true onset of every word from ``flite -psdur`` (tests/speech_support.py).
+The episode is added with Rev-style whole-second timestamps and aligned by the app. In
+one run:
+
+  accuracy  — word onset error, median and 90th percentile, and the share of words the
+              decoder aligned (not interpolated); targets < 40 ms, < 120 ms, >= 97%;
+  baseline  — the same errors for the paragraph-only estimate (a word's onset by its
+              character offset in its paragraph), what the page had before;
+  speed     — audio seconds per second of alignment on this machine (target >= 25x) and
+              the peak RSS of the aligning process and its workers (target < 400 MB);
+  page      — the episode page's DOMContentLoaded with words.json against the same page
+              without (target within 1.05x), medians of 15 cold loads in Chromium.
+
+    .venv/bin/python bench/bench_align.py [--minutes 10] [--workers N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from speech_support import speech_episode  # noqa: E402
+from webapp.core import read_transcript  # noqa: E402
+
+SEED = ROOT.parent / "shared" / "seeds" / "000_a039187f8522a416.txt"
+WORDS_PER_SECOND = 2.9   # flite's pace, to pick enough paragraphs for the minutes asked
+
+
+def paragraphs(minutes: float) -> list[tuple[str, str]]:
+    """Seed paragraphs as plain words (and sentence punctuation), enough for ``minutes``."""
+    out, words = [], 0
+    for cue in read_transcript(SEED).cues:
+        text = " ".join(w for w in cue.text.split() if re.fullmatch(r"[A-Za-z']+[.,?!]?", w))
+        if len(text.split()) < 5:
+            continue
+        out.append((cue.speaker or "Host", text))
+        words += len(text.split())
+        if words / WORDS_PER_SECOND >= minutes * 60:
+            return out
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+ALIGN = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from webapp.core.library import Library
+from webapp.core.alignment.episode import align_episode
+began = time.perf_counter()
+report = align_episode(Library({media!r}), "talk", workers={workers})
+spent = time.perf_counter() - began
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+print(json.dumps({{"seconds": spent, "peak_mb": peak, "aligned": report.aligned,
+                  "cues": report.cues, "interpolated": report.interpolated,
+                  "words": report.words}}))
+"""
+
+
+def errors(cues, words, truth):
+    """Onset errors of the aligned words, and of the paragraph-only estimate made from
+    ``cues`` (the transcript as exported)."""
+    aligned, estimated = [], []
+    for cue, entry, onsets in zip(cues, words, truth):
+        text = cue.text
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        for (start, _), onset in zip(spans, onsets):
+            estimated.append(abs(cue.start + (cue.end - cue.start) * start / len(text) - onset))
+        if entry:
+            aligned += [abs(ms / 1000 - onset) for (ms, _, _), onset in zip(entry["words"], onsets)]
+    return aligned, estimated
+
+
+def page_ratio(media: Path, loads: int) -> tuple[float, float]:
+    """Median DCL of the episode page with words.json, and without it (moved away)."""
+    import logging
+
+    from playwright.sync_api import sync_playwright
+
+    from bench_page_load import measure
+    from support import LiveServer, launch_chromium
+    from webapp import create_app
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    words, aside = media / "talk" / "words.json", media / "words.json.aside"
+    with LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(media)})) as server, \
+            sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        runs = {"with": [], "without": []}
+        for _ in range(loads):
+            for name in ("with", "without"):
+                if name == "with" and aside.exists():
+                    aside.rename(words)
+                elif name == "without" and words.exists():
+                    words.rename(aside)
+                runs[name].append(measure(browser, f"{server.url}/episodes/talk")["dcl"])
+        browser.close()
+    return statistics.median(runs["with"]), statistics.median(runs["without"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--loads", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-align-") as tmp:
+        folder = Path(tmp)
+        began = time.perf_counter()
+        audio, transcript, truth = speech_episode(folder / "speech", paragraphs(args.minutes))
+        from webapp.core.library import Library
+
+        library = Library(folder / "media")
+        episode, _ = library.add(str(transcript), str(audio), slug="talk")
+        print(f"{len(truth)} paragraphs, {sum(map(len, truth)):,} words, "
+              f"{episode.duration / 60:.1f} min of flite speech (made in {time.perf_counter() - began:.0f} s)")
+        code = ALIGN.format(root=str(ROOT), media=str(folder / "media"), workers=args.workers)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(done.stderr)
+        run = json.loads(done.stdout)
+        data = json.loads((folder / "media" / "talk" / "words.json").read_text())
+        # the baseline estimates from the transcript's own (whole-second) timestamps
+        original = read_transcript(transcript, None, episode.duration).cues
+        aligned, estimated = errors(original, data["cues"], truth)
+        report(run, aligned, estimated, episode.duration, page_ratio(folder / "media", args.loads))
+    return 0
+
+
+def report(run: dict, aligned: list[float], estimated: list[float], duration: float,
+           page: tuple[float, float]) -> None:
+    share = 1 - run["interpolated"] / max(1, run["words"])
+    speed = duration / run["seconds"]
+    med, p90 = statistics.median(aligned) * 1000, percentile(aligned, 0.9) * 1000
+    print(f"accuracy: median {med:.0f} ms, p90 {p90:.0f} ms, {share:.1%} of words aligned, "
+          f"{run['aligned']} of {run['cues']} paragraphs  (targets < 40 ms, < 120 ms, >= 97%)")
+    print(f"baseline (paragraph-only estimate): median {statistics.median(estimated) * 1000:.0f} ms, "
+          f"p90 {percentile(estimated, 0.9) * 1000:.0f} ms")
+    print(f"speed: {run['seconds']:.1f} s for {duration / 60:.1f} min = {speed:.1f}x real time "
+          f"(target >= 25x); peak RSS {run['peak_mb']:.0f} MB (target < 400 MB)")
+    with_words, without = page
+    print(f"page DCL with words {with_words:.1f} ms vs without {without:.1f} ms: "
+          f"{with_words / without:.2f}x (target <= 1.05x)")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
