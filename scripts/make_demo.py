@@ -1,23 +1,24 @@
 #!/usr/bin/env python3
-"""Synthesize the bundled Listenalong demo episode with espeak-ng.
+"""Synthesize the bundled Listenalong demo episode with flite.
 
 Writes ``demo.mp3`` and ``demo-transcript.txt`` (Rev style) into ``--out DIR``
 (default: build/demo/), then prints the total duration.
 
-Each paragraph of the script below is spoken separately with espeak-ng (one voice per
+Each paragraph of the script below is spoken separately with flite (one voice per
 speaker), its exact length is read from the WAV header, a short pause follows it, and
 the clips are joined and encoded to MP3 with ffmpeg. Each paragraph's timestamp is the
-cumulative length of everything before it, so the same text and the same espeak-ng
-version always give the same timestamps.
+cumulative length of everything before it, so the same text and the same flite version
+always give the same timestamps. flite, not espeak-ng: its speech aligns word by word
+(``listenalong add`` then times every word, which the demo is there to show).
 
 Usage:
     python scripts/make_demo.py [--out DIR] [--install]
 
---install then adds the episode to the library, as
+--install then adds the episode to the library, word timings included, as
     python -m webapp add TRANSCRIPT --audio MP3 --title TITLE --slug welcome
 with LISTENALONG_MEDIA_DIR taken from the environment as it is.
 
-Needs: espeak-ng, ffmpeg (apt-get install espeak-ng ffmpeg). Python stdlib only (and
+Needs: flite, ffmpeg (apt-get install flite ffmpeg). Python stdlib only (and
 webapp.core.atomic, itself stdlib only).
 """
 from __future__ import annotations
@@ -40,18 +41,18 @@ TITLE = "Welcome to Listenalong"
 SLUG = "welcome"
 
 PAUSE = 0.5            # seconds of silence after each paragraph
-SAMPLE_RATE = 22050    # espeak-ng's native rate; the MP3 keeps it
+SAMPLE_RATE = 16000    # flite's native rate; the MP3 keeps it
 BITRATE = "48k"
 MAX_MP3_BYTES = 2_000_000
 MIN_SECONDS, MAX_SECONDS = 120.0, 240.0
 
-# name -> espeak-ng settings (voice, words per minute, pitch 0-99)
+# name -> flite voice
 SPEAKERS = {
-    "Maya Ortiz": ("en-us+f3", 165, 60),
-    "Sam Lee": ("en-gb+m3", 160, 40),
+    "Maya Ortiz": "slt",
+    "Sam Lee": "rms",
 }
 
-# What the transcript shows -> what espeak-ng is asked to say.
+# What the transcript shows -> what flite is asked to say.
 SAY_AS = {
     "Q&A": "Q and A",
     "?t=": "question mark, t, equals",
@@ -68,9 +69,9 @@ SCRIPT: list[tuple[str, str]] = [
           "to the café."),
     (MAYA, "Let's start with the basics. What is everyone looking at right now?"),
     (SAM, "You're looking at the transcript of this very episode, lined up with the "
-          "audio. Every paragraph has a timestamp next to it. Click the timestamp, or "
-          "click any sentence at all, and playback jumps straight to that spot. The "
-          "sentence being spoken is highlighted as we go, so you can read along "
+          "audio word by word. Every paragraph has a timestamp next to it. Click the "
+          "timestamp, or click any word at all, and playback jumps straight to that "
+          "word. The word being spoken is highlighted as we go, so you can read along "
           "without losing your place."),
     (MAYA, "And the page scrolls by itself, doesn't it?"),
     (SAM, "It does. The transcript follows playback and keeps the current paragraph "
@@ -96,6 +97,10 @@ SCRIPT: list[tuple[str, str]] = [
     (SAM, "Then share a link to that moment. The link ends with ?t= and the time, so "
           "when your friend opens it, the player starts right there. And if you'd "
           "rather send words than audio, copy a quote straight from the transcript."),
+    (MAYA, "How does it know when each word is said?"),
+    (SAM, "When an episode is added, Listenalong listens to the audio on your own "
+          "computer and lines every word of the transcript up with the voice. Nothing "
+          "is sent anywhere, and no model is downloaded."),
     (MAYA, "Where do the transcripts come from? Do I have to type them myself?"),
     (SAM, "Not at all. Listenalong reads the files you probably have already: exports "
           "from Rev or Otter, SRT or WebVTT subtitles, or a JSON transcript. Each one "
@@ -109,7 +114,7 @@ SCRIPT: list[tuple[str, str]] = [
     (SAM, "He can. Any link ending in ?t= and a time starts playback at that moment. "
           "Try it with this episode."),
     (MAYA, "Sam, thank you. This was fun."),
-    (MAYA, "And thank you for listening. Click any sentence to hear it again, or "
+    (MAYA, "And thank you for listening. Click any word to hear it again, or "
            "press the question mark to see every shortcut. Until next time!"),
     (SAM, "Bye, everyone!"),
 ]
@@ -123,7 +128,7 @@ EPISODE_INFO = [
     "Maya Ortiz & Sam Lee take a short tour of Listenalong: clickable sentences "
     "and timestamps, keyboard shortcuts, search, playback speed, and links to a moment.",
     "",
-    "Both voices are synthesized with espeak-ng; the script is original and made for "
+    "Both voices are synthesized with flite; the script is original and made for "
     "this demo.",
     "",
     "More at https://example.org/listenalong",
@@ -156,10 +161,8 @@ def spoken(text: str) -> str:
     return text
 
 
-def synthesize(espeak: str, speaker: str, text: str, path: Path) -> None:
-    voice, speed, pitch = SPEAKERS[speaker]
-    run([espeak, "-v", voice, "-s", str(speed), "-p", str(pitch), "-b", "1",
-         "-w", str(path), "--stdin"], input=spoken(text).encode("utf-8"))
+def synthesize(flite: str, speaker: str, text: str, path: Path) -> None:
+    run([flite, "-voice", SPEAKERS[speaker], "-t", spoken(text), "-o", str(path)])
 
 
 def read_wav(path: Path):
@@ -183,7 +186,7 @@ def build_transcript(starts: list[float]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def speak_all(espeak: str, folder: Path):
+def speak_all(flite: str, folder: Path):
     """Every paragraph of SCRIPT spoken to its own WAV in ``folder``: returns the WAV
     parameters, the PCM pieces (a pause after each but the last), each paragraph's start
     and spoken length, and the total length (seconds)."""
@@ -194,12 +197,12 @@ def speak_all(espeak: str, folder: Path):
     frames = 0
     for number, (speaker, text) in enumerate(SCRIPT):
         clip_path = folder / f"{number:03d}.wav"
-        synthesize(espeak, speaker, text, clip_path)
+        synthesize(flite, speaker, text, clip_path)
         clip_params, data = read_wav(clip_path)
         if params is None:
             params = clip_params
         elif clip_params[:3] != params[:3]:
-            fail(f"espeak-ng gave clips in different formats: {clip_params} vs {params}")
+            fail(f"flite gave clips in different formats: {clip_params} vs {params}")
         rate, width = params.framerate, params.sampwidth * params.nchannels
         starts.append(frames / rate)
         lengths.append(len(data) // width / rate)
@@ -239,12 +242,12 @@ def check(starts: list[float], total: float, mp3: Path) -> None:
 
 
 def build(out: Path) -> tuple[Path, Path, float, list[float]]:
-    espeak = need("espeak-ng", "espeak-ng")
+    flite = need("flite", "flite")
     ffmpeg = need("ffmpeg", "ffmpeg")
     out.mkdir(parents=True, exist_ok=True)
     mp3 = out / "demo.mp3"
     with tempfile.TemporaryDirectory(prefix="listenalong-demo-") as tmp:
-        params, pieces, starts, lengths, total = speak_all(espeak, Path(tmp))
+        params, pieces, starts, lengths, total = speak_all(flite, Path(tmp))
         encode_mp3(ffmpeg, params, pieces, Path(tmp), mp3)
     check(starts, total, mp3)
     transcript = out / "demo-transcript.txt"

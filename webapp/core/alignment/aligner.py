@@ -21,7 +21,9 @@ from .normalize import Token, tokens
 RATE = 16000
 FRAME = 0.01                 # PocketSphinx frames are 10 ms
 BEFORE, AFTER = 2.0, 1.0     # seconds of audio before a cue and after the next one starts
-CONTEXTS = (4, 2, 0)         # words of each neighbouring cue aligned with a cue, tried in turn
+# (words before, words after) of the neighbouring cues aligned with a cue, tried in turn:
+# the next cue's words may lie past the window's end, and then only the lead-in helps
+CONTEXTS = ((4, 2), (4, 0), (2, 0), (0, 0))
 PAD = bytes(int(0.3 * RATE) * 2)   # silence around the window: the last word needs it
 BEAMS = dict(beam=1e-100, wbeam=1e-80, pbeam=1e-80)
 FILLERS = {"<s>", "</s>", "<sil>", "[NOISE]", "<noise>"}
@@ -70,8 +72,8 @@ def align_text(decoder, pcm: bytes, offset: float, text: str, before: str = "",
     if own and pcm:
         lead = [t for t in tokens(before) if decoder.lookup_word(t.word)]
         tail = [t for t in tokens(after) if decoder.lookup_word(t.word)]
-        for size in CONTEXTS:   # with the neighbours' words first, then fewer, then none
-            known = lead[len(lead) - min(size, len(lead)):] + own + tail[:size]
+        for ahead, behind in CONTEXTS:   # the neighbours' words first, then fewer, then none
+            known = lead[len(lead) - min(ahead, len(lead)):] + own + tail[:behind]
             times = _decode(decoder, pcm, [t.word for t in known])
             if any(time is not None for time in times):
                 for token, time in zip(known, times):

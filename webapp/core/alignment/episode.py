@@ -132,6 +132,8 @@ def align_episode(library: Library, slug: str, workers: int | None = None,
             results[index] = result
             if progress:
                 progress(done, len(jobs))
+        for index, result in pool.imap_unordered(_align_window, _overlaps(jobs, results)):
+            results[index] = result
     report, data, corrected = _collect(cues, results)
     if report.aligned * 2 < len(cues):
         raise AlignmentMismatch(f"only {report.aligned} of {len(cues)} paragraphs matched the "
@@ -140,6 +142,27 @@ def align_episode(library: Library, slug: str, workers: int | None = None,
     write_text(folder / WORDS_FILE, json.dumps(data, separators=(",", ":")) + "\n")
     write_text(folder / VTT_FILE, to_vtt(Transcript(cues=corrected)))
     return report
+
+
+def _overlaps(jobs: list[tuple], results: dict[int, CueWords]) -> list[tuple]:
+    """Second pass: a cue whose first word comes before the previous cue's last word, or
+    sits at the very start of its window, took some of the speech before it (its window
+    began too late for the context words). Align it again from the previous cue's last
+    word, with that word as the only context."""
+    again = []
+    for i in range(1, len(jobs)):
+        before, mine = results.get(i - 1), results.get(i)
+        if not (before and mine and before.aligned and mine.aligned):
+            continue
+        last = max(o for o in before.onsets if o is not None)
+        first = next(o for o in mine.onsets if o is not None)
+        pinned = first - jobs[i][3] < 0.15      # at its window's very start: it took more
+        if first < last + 0.05 or (pinned and last < first):
+            index, ffmpeg, audio, _, end, text, _, after = jobs[i]
+            word = before.tokens[max(k for k, o in enumerate(before.onsets) if o is not None)]
+            previous = jobs[i - 1][5][word.start:word.end]
+            again.append((index, ffmpeg, audio, max(0.0, last - 0.1), end, text, previous, after))
+    return again
 
 
 def _estimated(library: Library, episode, cues: list[Cue]) -> list[Cue]:
