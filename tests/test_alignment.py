@@ -217,3 +217,35 @@ def test_no_words_means_no_words_url_and_a_404(tmp_path, spoken):
     assert "data-words-url" not in client.get("/episodes/plain").get_data(as_text=True)
     assert client.get("/episodes/plain/words.json").status_code == 404
     assert len(client.get("/episodes/plain/transcript.json?words=1").get_json()["segments"]) == 4
+
+
+def word_onset(library, cue: int, word: str) -> float:
+    words = read_words(library.folder("talk"))["cues"][cue]["words"]
+    text = library.transcript("talk").cues[cue].text
+    return next(ms / 1000 for ms, a, b in words if text[a:b] == word)
+
+
+def test_library_search_results_start_at_the_matched_word(aligned_client):
+    client, library = aligned_client
+    (hit,) = client.get("/api/search?q=beehive").get_json()["results"]
+    onset = word_onset(library, 2, "beehive")
+    assert hit["url"] == f"/episodes/talk?t={onset:g}"
+    assert hit["start"] < onset                                 # the cue starts earlier
+    page = client.get("/search?q=prism").get_data(as_text=True)
+    assert f'href="/episodes/talk?t={word_onset(library, 2, "prism"):g}"' in page
+
+
+def test_clips_snap_to_word_edges(aligned_client):
+    from webapp.core.clips import GRID
+
+    client, library = aligned_client
+    beehive, made = word_onset(library, 2, "beehive"), word_onset(library, 2, "made")
+    response = client.get(f"/episodes/talk/clip.mp3?t={beehive + 0.12:.3f},{made - 0.05:.3f}")
+    assert response.status_code == 200
+    name = response.headers["Content-Disposition"]
+    cache = library.root / ".cache" / "clips"
+    (clip,) = [p.name for p in cache.iterdir() if p.suffix == ".mp3"]
+    start_ms, end_ms = (int(x) for x in clip.split("-")[1:3])
+    assert start_ms == round(int(beehive / GRID + 1e-6) * GRID * 1000)   # the word's start
+    assert end_ms >= round(made * 1000)                                  # through its word
+    assert "talk-" in name

@@ -5,8 +5,13 @@ says what is wrong (and a log line), never a 500; the rest of the library keeps 
 """
 from flask import abort, current_app
 
+from ..core.alignment.episode import WORDS_FILE, read_words
+from ..core.alignment.lookup import WordIndex
+from ..core.bounded_cache import BoundedCache
 from ..core.library import BrokenEpisode, Episode, Library
 from ..core.model import Transcript
+
+_word_indexes = BoundedCache(64)  # slug → (words.json mtime, transcript, WordIndex)
 
 UNAVAILABLE = "This episode can't be shown right now: {}. Whoever runs this library can re-add it."
 
@@ -40,3 +45,21 @@ def transcript_or_503(slug: str) -> Transcript:
     if transcript is None:
         abort(404)
     return transcript
+
+
+def word_index(slug: str) -> WordIndex:
+    """The episode's word timings for lookups (empty when it has none or is damaged)."""
+    path = library().file(slug, WORDS_FILE)
+    try:
+        transcript = library().transcript(slug)
+        mtime = path.stat().st_mtime_ns if path else None
+    except (BrokenEpisode, OSError):
+        return WordIndex(None, [])
+    if transcript is None:
+        return WordIndex(None, [])
+    hit = _word_indexes.get(slug)
+    if hit and hit[0] == mtime and hit[1] is transcript:
+        return hit[2]
+    index = WordIndex(read_words(path), [c.text for c in transcript.cues])
+    _word_indexes.put(slug, (mtime, transcript, index))
+    return index

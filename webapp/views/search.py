@@ -23,7 +23,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from ..core.moments import moment_href
 from ..core.search import (DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, Query, QueryTooLong,
                            SearchIndex, SearchUnavailable, clean, parse_query)
-from . import library
+from . import library, word_index
 
 bp = Blueprint("search", __name__)
 
@@ -51,6 +51,18 @@ def _play_url(slug: str, start: float) -> str:
     return url_for("episodes.page", slug=slug) + moment_href(start)
 
 
+def _hit_time(hit) -> float:
+    """Where a result starts playing: the matched word, when the episode's words are
+    timed; else its cue's start."""
+    matched = next((text for text, is_match in hit.parts if is_match), "")
+    found = word_index(hit.episode).time_of(hit.cue, matched) if matched else None
+    return hit.start if found is None else found
+
+
+def hit_url(hit) -> str:
+    return _play_url(hit.episode, _hit_time(hit))
+
+
 @bp.get("/search")
 def page():
     raw = request.args.get("q", "")
@@ -58,7 +70,7 @@ def page():
     scope = library().get(slug) if slug else None
     context = dict(q=clean(raw[:MAX_QUERY_CHARS]), scope=scope, unknown_scope=bool(slug and not scope),
                    groups=[], total=0, searched=False, error=None, limit=PAGE_LIMIT,
-                   play_url=_play_url)
+                   hit_url=hit_url)
     try:
         query = parse_query(raw)
     except QueryTooLong as error:
@@ -104,6 +116,6 @@ def api():
         return jsonify(error="Search is not available right now; please try again later."), 503
     return jsonify(query=query.text, episode=slug, results=[
         {"episode": h.episode, "title": h.title, "cue": h.cue + 1, "start": h.start,
-         "end": h.end, "speaker": h.speaker, "url": _play_url(h.episode, h.start),
+         "end": h.end, "speaker": h.speaker, "url": hit_url(h),
          "snippet": h.snippet, "highlights": h.highlights}
         for h in hits])

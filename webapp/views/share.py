@@ -20,7 +20,7 @@ from ..core.previews import EMBED_HEIGHT, EMBED_WIDTH
 from ..core.rate_limit import RateLimit
 from ..core.timecode import clock
 from ..security import absolute_url, frameable, is_own_url
-from . import episode_or_404, library
+from . import episode_or_404, library, word_index
 from .episodes import render_player_page
 
 bp = Blueprint("share", __name__)
@@ -37,10 +37,11 @@ def clip(slug: str):
     if audio_path is None:
         abort(404, description="This episode's audio file is missing.")
     try:
-        start, end = snap(*parse_range(request.args.get("t"), episode.duration, MAX_SECONDS),
-                          episode.duration)
+        start, end = parse_range(request.args.get("t"), episode.duration, MAX_SECONDS)
     except ValueError as error:
         abort(400, description=str(error))
+    # on word boundaries when the words are timed, then on the cache's grid
+    start, end = snap(*word_index(slug).snap(start, end), episode.duration)
     path = cached(current_app.config["CLIP_CACHE_DIR"], slug, audio_path, start, end)
     if path is None:
         path = _make_clip(episode, audio_path, start, end)
