@@ -14,7 +14,12 @@ one run:
   speed     — audio seconds per second of alignment on this machine (target >= 25x) and
               the peak RSS of the aligning process and its workers (target < 400 MB);
   page      — the episode page's DOMContentLoaded with words.json against the same page
-              without (target within 1.05x), medians of 15 cold loads in Chromium.
+              without (target within 1.05x), medians of 15 cold loads in Chromium; and
+              for 40 words sampled across the episode, whether the page highlights the
+              word being said (the player set just past its onset).
+
+With --minutes 130 it speaks every usable paragraph of the reference transcript (about
+two hours): the app's own promise of "a 2-hour episode in under 5 minutes".
 
     .venv/bin/python bench/bench_align.py [--minutes 10] [--workers N]
 """
@@ -91,8 +96,27 @@ def errors(cues, words, truth):
     return aligned, estimated
 
 
-def page_ratio(media: Path, loads: int) -> tuple[float, float]:
-    """Median DCL of the episode page with words.json, and without it (moved away)."""
+HIGHLIGHTED = """async ([at]) => {
+    const a = document.getElementById('player'); a.pause(); a.currentTime = at;
+    await new Promise((done) => a.addEventListener('seeked', done, { once: true }));
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const w = document.querySelector('.word--now'); return w ? w.textContent : null; }"""
+
+
+def highlight_check(browser, url: str, samples: list[tuple[float, str]]) -> int:
+    """How many sampled words the page highlights while they are said."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    page.wait_for_function("() => document.querySelector('.episode-page').dataset.words === 'ready'"
+                           " && document.getElementById('player').readyState >= 1", timeout=60_000)
+    right = sum(page.evaluate(HIGHLIGHTED, [at + 0.04]) == word for at, word in samples)
+    page.close()
+    return right
+
+
+def page_ratio(media: Path, loads: int, samples: list) -> tuple[float, float, int]:
+    """Median DCL of the episode page with words.json and without it (moved away), and
+    how many sampled words the page highlights right."""
     import logging
 
     from playwright.sync_api import sync_playwright
@@ -106,6 +130,7 @@ def page_ratio(media: Path, loads: int) -> tuple[float, float]:
     with LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(media)})) as server, \
             sync_playwright() as playwright:
         browser = launch_chromium(playwright)
+        right = highlight_check(browser, f"{server.url}/episodes/talk", samples)
         runs = {"with": [], "without": []}
         for _ in range(loads):
             for name in ("with", "without"):
@@ -115,7 +140,7 @@ def page_ratio(media: Path, loads: int) -> tuple[float, float]:
                     words.rename(aside)
                 runs[name].append(measure(browser, f"{server.url}/episodes/talk")["dcl"])
         browser.close()
-    return statistics.median(runs["with"]), statistics.median(runs["without"])
+    return statistics.median(runs["with"]), statistics.median(runs["without"]), right
 
 
 def main() -> int:
@@ -143,12 +168,17 @@ def main() -> int:
         # the baseline estimates from the transcript's own (whole-second) timestamps
         original = read_transcript(transcript, None, episode.duration).cues
         aligned, estimated = errors(original, data["cues"], truth)
-        report(run, aligned, estimated, episode.duration, page_ratio(folder / "media", args.loads))
+        texts = [c.text for c in library.transcript("talk").cues]
+        timed = [(ms / 1000, texts[i][a:b]) for i, e in enumerate(data["cues"]) if e
+                 for ms, a, b in e["words"]]
+        samples = timed[:: max(1, len(timed) // 40)]
+        report(run, aligned, estimated, episode.duration,
+               page_ratio(folder / "media", args.loads, samples), len(samples))
     return 0
 
 
 def report(run: dict, aligned: list[float], estimated: list[float], duration: float,
-           page: tuple[float, float]) -> None:
+           page: tuple[float, float, int], sampled: int) -> None:
     share = 1 - run["interpolated"] / max(1, run["words"])
     speed = duration / run["seconds"]
     med, p90 = statistics.median(aligned) * 1000, percentile(aligned, 0.9) * 1000
@@ -158,9 +188,11 @@ def report(run: dict, aligned: list[float], estimated: list[float], duration: fl
           f"p90 {percentile(estimated, 0.9) * 1000:.0f} ms")
     print(f"speed: {run['seconds']:.1f} s for {duration / 60:.1f} min = {speed:.1f}x real time "
           f"(target >= 25x); peak RSS {run['peak_mb']:.0f} MB (target < 400 MB)")
-    with_words, without = page
+    with_words, without, right = page
     print(f"page DCL with words {with_words:.1f} ms vs without {without:.1f} ms: "
           f"{with_words / without:.2f}x (target <= 1.05x)")
+    print(f"page: the highlighted word was the word being said for {right} of {sampled} "
+          f"sampled words (Chromium)")
 
 
 if __name__ == "__main__":
