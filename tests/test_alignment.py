@@ -4,6 +4,7 @@ lacks; cue starts corrected; audio that does not match leaves the episode as it 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 
 import pytest
@@ -249,3 +250,46 @@ def test_clips_snap_to_word_edges(aligned_client):
     assert start_ms == round(int(beehive / GRID + 1e-6) * GRID * 1000)   # the word's start
     assert end_ms >= round(made * 1000)                                  # through its word
     assert "talk-" in name
+
+
+KILL = """
+import os, signal, sys
+sys.path.insert(0, {repo!r})
+from webapp.core import atomic
+from webapp.core.alignment import episode
+from webapp.core.library import Library
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if {where!r} == "before writing":
+    episode._collect = die
+else:                                   # the first file written, just before its rename
+    atomic.os.replace = die
+episode.align_episode(Library({media!r}), "talk", workers=2)
+"""
+
+
+@pytest.mark.parametrize("where", ["before writing", "while writing"])
+def test_a_kill_mid_way_leaves_the_episode_as_it_was(tmp_path, spoken, where):
+    import subprocess
+    import sys
+
+    from support import REPO
+
+    audio, transcript, _ = spoken
+    library = Library(tmp_path / "media")
+    library.add(str(transcript), str(audio), slug="talk")
+    folder = library.folder("talk")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    done = subprocess.run([sys.executable, "-c", KILL.format(repo=str(REPO), where=where,
+                                                             media=str(tmp_path / "media"))],
+                          capture_output=True, timeout=120)
+    assert done.returncode == -9
+    after = {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".tmp-")}
+    assert after == before                          # no words.json, the same transcript.vtt
+    assert library.transcript("talk") is not None
+    for left in folder.glob(".tmp-*"):              # what the kill left: swept by the next run
+        os.utime(left, (1_000_000, 1_000_000))
+    align_episode(library, "talk", workers=2)
+    assert not list(folder.glob(".tmp-*")) and (folder / WORDS_FILE).is_file()

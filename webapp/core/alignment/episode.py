@@ -14,14 +14,16 @@ says so: the audio is probably not this transcript's.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..atomic import write_text
+from ..atomic import TEMP_PREFIX, write_text
 from ..errors import InputError
 from ..library import VTT_FILE, BrokenEpisode, Library
 from ..reading import read_transcript
@@ -119,6 +121,7 @@ def align_episode(library: Library, slug: str, workers: int | None = None,
     audio = library.file(slug, episode.audio) if episode else None
     if episode is None or transcript is None or audio is None:
         raise BrokenEpisode(f"episode {slug!r} has no usable transcript and audio")
+    _sweep(library.folder(slug))
     cues = _estimated(library, episode, transcript.cues)
     ffmpeg = ffmpeg_exe()
     texts = [cue.text for cue in cues]
@@ -142,6 +145,18 @@ def align_episode(library: Library, slug: str, workers: int | None = None,
     write_text(folder / WORDS_FILE, json.dumps(data, separators=(",", ":")) + "\n")
     write_text(folder / VTT_FILE, to_vtt(Transcript(cues=corrected)))
     return report
+
+
+STALE_SECONDS = 3600
+
+
+def _sweep(folder: Path) -> None:
+    """Remove temp files a killed run left in the episode folder (an hour old or more)."""
+    now = time.time()
+    for stale in folder.glob(TEMP_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            if now - stale.stat().st_mtime > STALE_SECONDS:
+                stale.unlink()
 
 
 def _overlaps(jobs: list[tuple], results: dict[int, CueWords]) -> list[tuple]:
