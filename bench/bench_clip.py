@@ -128,6 +128,37 @@ def line(label: str, report: dict) -> str:
             f"(python {report['rss_self_mb']:.0f} MB, children {report['rss_children_mb']:.0f} MB)")
 
 
+def others(audio: Path, end: float, work: Path, skip_baseline: bool):
+    """(c) pydub's own seeking and (b) the whole-file baseline, printed and returned."""
+    seek = run_child(PYDUB_SEEK.format(root=str(ROOT), audio=str(audio), start=START,
+                                       length=LENGTH, out=str(work / "seek.mp3")))
+    print(line("(c) pydub from_file(start_second=…) (output seek)", seek))
+    if skip_baseline:
+        return seek, None
+    baseline = run_child(BASELINE.format(root=str(ROOT), audio=str(audio), start=START,
+                                         end=end, out=str(work / "baseline.mp3"),
+                                         limit=BASELINE_MEMORY_LIMIT))
+    print(line("(b) baseline: pydub whole file, then slice", baseline))
+    if "decoded_mb" in baseline:
+        print(f"  {'':<50} (decoded PCM held: {baseline['decoded_mb']:.0f} MB)")
+    return seek, baseline
+
+
+def verdict(best: dict, peak: float, seek: dict, baseline: dict | None) -> int:
+    print("\nagainst the targets and the baseline:")
+    ok_time = best["seconds"] < TIME_TARGET_S
+    ok_rss = peak < RSS_TARGET_MB
+    print(f"  (a) time {best['seconds']:.3f} s < {TIME_TARGET_S} s: {'yes' if ok_time else 'NO'}")
+    print(f"  (a) peak RSS {peak:.1f} MB < {RSS_TARGET_MB} MB: {'yes' if ok_rss else 'NO'}")
+    if "error" not in seek:
+        print(f"  (c)/(a): pydub's own seeking takes {seek['seconds'] / best['seconds']:.1f}x "
+              f"as long")
+    if baseline and "error" not in baseline:
+        print(f"  (b)/(a): the baseline takes {baseline['seconds'] / best['seconds']:.0f}x "
+              f"as long and {baseline['peak_mb'] / peak:.0f}x the memory")
+    return 0 if ok_time and ok_rss else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of (a), cold each time")
@@ -162,31 +193,8 @@ def main() -> int:
         print(f"  {'':<50} median {median:.3f} s, worst peak RSS {peak:.1f} MB, "
               f"clip {best['bytes'] / 1024:.0f} KB")
         print(line("(a') ours, cached", warm))
-        seek = run_child(PYDUB_SEEK.format(root=str(ROOT), audio=str(audio), start=START,
-                                           length=LENGTH, out=str(work / "seek.mp3")))
-        print(line("(c) pydub from_file(start_second=…) (output seek)", seek))
-        if args.skip_baseline:
-            baseline = None
-        else:
-            baseline = run_child(BASELINE.format(root=str(ROOT), audio=str(audio), start=START,
-                                                 end=end, out=str(work / "baseline.mp3"),
-                                                 limit=BASELINE_MEMORY_LIMIT))
-            print(line("(b) baseline: pydub whole file, then slice", baseline))
-            if "decoded_mb" in baseline:
-                print(f"  {'':<50} (decoded PCM held: {baseline['decoded_mb']:.0f} MB)")
-
-        print("\nagainst the targets and the baseline:")
-        ok_time = best["seconds"] < TIME_TARGET_S
-        ok_rss = peak < RSS_TARGET_MB
-        print(f"  (a) time {best['seconds']:.3f} s < {TIME_TARGET_S} s: {'yes' if ok_time else 'NO'}")
-        print(f"  (a) peak RSS {peak:.1f} MB < {RSS_TARGET_MB} MB: {'yes' if ok_rss else 'NO'}")
-        if "error" not in seek:
-            print(f"  (c)/(a): pydub's own seeking takes {seek['seconds'] / best['seconds']:.1f}x "
-                  f"as long")
-        if baseline and "error" not in baseline:
-            print(f"  (b)/(a): the baseline takes {baseline['seconds'] / best['seconds']:.0f}x "
-                  f"as long and {baseline['peak_mb'] / peak:.0f}x the memory")
-        return 0 if ok_time and ok_rss else 1
+        seek, baseline = others(audio, end, work, args.skip_baseline)
+        return verdict(best, peak, seek, baseline)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

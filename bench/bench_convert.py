@@ -87,6 +87,32 @@ def peak_rss_mb(args: list[str]) -> float:
     return int(out) / 1024  # ru_maxrss is in KiB on Linux
 
 
+def measure_size(path: Path, vtt_path: Path, repeat: int) -> tuple:
+    """(bytes, cues, our seconds, webvtt-py's seconds) for one input."""
+    vtt_path.write_text(ours(path), encoding="utf-8")
+    cues = len(webvtt.read(str(vtt_path)).captions)
+    t_ours = best_of(repeat, lambda: ours(path))
+    t_ref = best_of(repeat, lambda: webvtt.read(str(vtt_path)))
+    return path.stat().st_size, cues, t_ours, t_ref
+
+
+def print_rows(rows: dict, repeat: int) -> None:
+    print(f"listenalong convert benchmark (best of {repeat}; Python "
+          f"{sys.version.split()[0]}, webvtt-py {getattr(webvtt, '__version__', '?')})")
+    print(f"{'size':>4} {'bytes':>10} {'cues':>6} {'ours ms':>9} {'webvtt-py ms':>13} "
+          f"{'ours/webvtt-py':>15}")
+    for label, (size, cues, t_ours, t_ref) in rows.items():
+        print(f"{label:>4} {size:>10,} {cues:>6} {t_ours * 1e3:>9.1f} {t_ref * 1e3:>13.1f} "
+              f"{t_ours / t_ref:>14.2f}x")
+    big = f"{COPIES}x"
+    ratio = rows[big][2] / rows[big][3]
+    print(f"ratio ours/webvtt-py at {big}: {ratio:.2f}x "
+          f"({'meets' if ratio <= RATIO_TARGET else 'MISSES'} target <= {RATIO_TARGET}x)")
+    print(f"growth 1x -> {big}: ours {rows[big][2] / rows['1x'][2]:.1f}x, "
+          f"webvtt-py {rows[big][3] / rows['1x'][3]:.1f}x "
+          f"(input {rows[big][0] / rows['1x'][0]:.1f}x; ~{COPIES} is linear)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7, help="best of N (default 7)")
@@ -103,31 +129,11 @@ def main() -> int:
         files = {"1x": SEED, f"{COPIES}x": folder / f"seed_x{COPIES}.txt"}
         files[f"{COPIES}x"].write_text(build_big(seed_text, COPIES), encoding="utf-8")
 
-        rows = {}
-        for label, path in files.items():
-            vtt_text = ours(path)
-            vtt_path = folder / f"{label}.vtt"
-            vtt_path.write_text(vtt_text, encoding="utf-8")
-            cues = len(webvtt.read(str(vtt_path)).captions)
-            t_ours = best_of(options.repeat, lambda: ours(path))
-            t_ref = best_of(options.repeat, lambda: webvtt.read(str(vtt_path)))
-            rows[label] = (path.stat().st_size, cues, t_ours, t_ref)
+        rows = {label: measure_size(path, folder / f"{label}.vtt", options.repeat)
+                for label, path in files.items()}
+        print_rows(rows, options.repeat)
 
-        print(f"listenalong convert benchmark (best of {options.repeat}; Python "
-              f"{sys.version.split()[0]}, webvtt-py {getattr(webvtt, '__version__', '?')})")
-        print(f"{'size':>4} {'bytes':>10} {'cues':>6} {'ours ms':>9} {'webvtt-py ms':>13} "
-              f"{'ours/webvtt-py':>15}")
-        for label, (size, cues, t_ours, t_ref) in rows.items():
-            print(f"{label:>4} {size:>10,} {cues:>6} {t_ours * 1e3:>9.1f} {t_ref * 1e3:>13.1f} "
-                  f"{t_ours / t_ref:>14.2f}x")
         big = f"{COPIES}x"
-        ratio = rows[big][2] / rows[big][3]
-        print(f"ratio ours/webvtt-py at {big}: {ratio:.2f}x "
-              f"({'meets' if ratio <= RATIO_TARGET else 'MISSES'} target <= {RATIO_TARGET}x)")
-        print(f"growth 1x -> {big}: ours {rows[big][2] / rows['1x'][2]:.1f}x, "
-              f"webvtt-py {rows[big][3] / rows['1x'][3]:.1f}x "
-              f"(input {rows[big][0] / rows['1x'][0]:.1f}x; ~{COPIES} is linear)")
-
         cli = [sys.executable, "-m", "webapp", "convert"]
         rss_big = peak_rss_mb([*cli, str(files[big]), "-o", str(folder / "cli.vtt")])
         rss_small = peak_rss_mb([*cli, str(files["1x"]), "-o", str(folder / "cli1.vtt")])

@@ -21,15 +21,13 @@ Target: < 1 ms of JS per cue change, no long tasks.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from bench_page_load import COPIES, SEED_SECONDS, build_library, library_folder  # noqa: E402
-from support import LiveServer, launch_chromium  # noqa: E402
+from bench_page_load import COPIES, SEED_SECONDS, browser_on_library  # noqa: E402
 
 from webapp import create_app  # noqa: E402
 
@@ -108,67 +106,70 @@ def summary(label: str, data: dict, with_frames: bool = True) -> dict:
             "per_tick": stats["syncMs"] / syncs}
 
 
+def open_episode(browser, url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{url}/episodes/seed-x10")
+    page.wait_for_function("() => window.listenalongStats && "
+                           "document.querySelector('#player').readyState >= 1")
+    page.evaluate(PROBES)
+    return page
+
+
+def play(page, start: float, seconds: float) -> dict:
+    """Play ``seconds`` of wall time at RATE from ``start``; the counters' summary."""
+    page.evaluate("s => { const a = document.querySelector('#player'); a.currentTime = s; }", start)
+    page.wait_for_function("() => !document.querySelector('#player').seeking")
+    page.evaluate(RESET)
+    page.evaluate(f"() => {{ const a = document.querySelector('#player');"
+                  f" a.playbackRate = {RATE}; return a.play(); }}")
+    page.wait_for_timeout(seconds * 1000)
+    played = page.evaluate(READ)
+    page.evaluate("document.querySelector('#player').pause()")
+    heard = played["time"] - start
+    return summary(f"1. playback: {heard:.0f} s of audio in {seconds:.0f} s", played)
+
+
+def step(page) -> dict:
+    page.evaluate(RESET)
+    page.evaluate("document.activeElement.blur()")
+    for _ in range(STEPS):
+        page.keyboard.press("k")
+        page.wait_for_timeout(20)
+    page.wait_for_timeout(500)
+    return summary(f"2. {STEPS} cue steps with the k key", page.evaluate(READ))
+
+
+def conclude(playing: dict, stepping: dict, naive: dict) -> int:
+    ours = max(playing["per_change"], stepping["per_change"])
+    tick = playing["per_tick"]
+    print(f"\nper update while playing (every frame): ours {tick:.4f} ms vs naive scan "
+          f"{naive['mean']:.3f} ms ({naive['mean'] / max(tick, 1e-6):.0f}x less)")
+    print(f"per cue change (highlight, sentence split, event): ours {ours:.3f} ms; the naive "
+          f"scan pays {naive['mean']:.3f} ms on every update, change or not")
+    ok = ours < TARGET_MS and playing["long"] == 0
+    print(f"targets: < {TARGET_MS} ms per cue change, no long tasks while playing: "
+          f"{'met' if ok else 'missed'}")
+    return 0 if ok else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="wall seconds of playback")
     parser.add_argument("--keep", help="build (or reuse) the library in this folder")
     args = parser.parse_args()
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-
-    from playwright.sync_api import sync_playwright
-
-    with library_folder(args.keep, "bench-playback-") as root:
-        print("building the library (ten-times seed, silent audio)...", flush=True)
-        build_library(root)
-        app = create_app({"TESTING": True, "MEDIA_DIR": str(root)})
-        with LiveServer(app) as server, sync_playwright() as playwright:
-            browser = launch_chromium(playwright)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{server.url}/episodes/seed-x10")
-            page.wait_for_function("() => window.listenalongStats && "
-                                   "document.querySelector('#player').readyState >= 1")
-            cues = page.eval_on_selector_all(".cue", "cs => cs.length")
-            page.evaluate(PROBES)
-            start = SEED_SECONDS * COPIES / 2
-            print(f"Chromium {browser.version}; {cues} cues; playing {args.seconds:.0f} s at "
-                  f"{RATE}x from {start:.0f} s")
-
-            page.evaluate("s => { const a = document.querySelector('#player');"
-                          " a.currentTime = s; }", start)
-            page.wait_for_function("() => !document.querySelector('#player').seeking")
-            page.evaluate(RESET)
-            page.evaluate(f"() => {{ const a = document.querySelector('#player');"
-                          f" a.playbackRate = {RATE}; return a.play(); }}")
-            page.wait_for_timeout(args.seconds * 1000)
-            played = page.evaluate(READ)
-            page.evaluate("document.querySelector('#player').pause()")
-            heard = played["time"] - start
-            playing = summary(f"1. playback: {heard:.0f} s of audio in {args.seconds:.0f} s",
-                              played)
-
-            page.evaluate(RESET)
-            page.evaluate("document.activeElement.blur()")
-            for _ in range(STEPS):
-                page.keyboard.press("k")
-                page.wait_for_timeout(20)
-            page.wait_for_timeout(500)
-            stepping = summary(f"2. {STEPS} cue steps with the k key", page.evaluate(READ))
-
-            naive = page.evaluate(NAIVE, STEPS)
-            print(f"\n3. baseline, naive scan of all {cues} cues per update ({STEPS} updates)")
-            print(f"  per update            mean {naive['mean']:.3f} ms   worst {naive['worst']:.3f} ms")
-            browser.close()
-
-        ours = max(playing["per_change"], stepping["per_change"])
-        tick = playing["per_tick"]
-        print(f"\nper update while playing (every frame): ours {tick:.4f} ms vs naive scan "
-              f"{naive['mean']:.3f} ms ({naive['mean'] / max(tick, 1e-6):.0f}x less)")
-        print(f"per cue change (highlight, sentence split, event): ours {ours:.3f} ms; the naive "
-              f"scan pays {naive['mean']:.3f} ms on every update, change or not")
-        ok = ours < TARGET_MS and playing["long"] == 0
-        print(f"targets: < {TARGET_MS} ms per cue change, no long tasks while playing: "
-              f"{'met' if ok else 'missed'}")
-        return 0 if ok else 1
+    make = lambda root: create_app({"TESTING": True, "MEDIA_DIR": str(root)})  # noqa: E731
+    with browser_on_library(args.keep, "bench-playback-", "ten-times seed", make) as (_, server, browser):
+        page = open_episode(browser, server.url)
+        cues = page.eval_on_selector_all(".cue", "cs => cs.length")
+        start = SEED_SECONDS * COPIES / 2
+        print(f"Chromium {browser.version}; {cues} cues; playing {args.seconds:.0f} s at "
+              f"{RATE}x from {start:.0f} s")
+        playing = play(page, start, args.seconds)
+        stepping = step(page)
+        naive = page.evaluate(NAIVE, STEPS)
+        print(f"\n3. baseline, naive scan of all {cues} cues per update ({STEPS} updates)")
+        print(f"  per update            mean {naive['mean']:.3f} ms   worst {naive['worst']:.3f} ms")
+    return conclude(playing, stepping, naive)
 
 
 if __name__ == "__main__":

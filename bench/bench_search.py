@@ -121,6 +121,27 @@ def bench_api(media: Path, rounds: int) -> tuple[list[float], dict, dict]:
     return times, counts, per_query
 
 
+def plain_copy(source: sqlite3.Connection, rows: int) -> sqlite3.Connection:
+    """The index's cues in a plain in-memory table, for LIKE scans."""
+    plain = sqlite3.connect(":memory:")
+    plain.execute("CREATE TABLE cues (id INTEGER PRIMARY KEY, slug TEXT, start REAL, text TEXT)")
+    plain.executemany("INSERT INTO cues VALUES (?, ?, ?, ?)",
+                      source.execute("SELECT id, slug, start, text FROM cues"))
+    plain.commit()
+    assert plain.execute("SELECT count(*) FROM cues").fetchone()[0] == rows
+    return plain
+
+
+def timed(fn) -> tuple[float, int]:
+    """The best of three calls of ``fn``, in ms, and what it returned."""
+    best, found = float("inf"), 0
+    for _ in range(3):
+        began = time.perf_counter()
+        found = fn()
+        best = min(best, time.perf_counter() - began)
+    return best * 1000, found
+
+
 def bench_like(media: Path, rows: int) -> dict:
     """Mean ms per word, the same rows, plain table vs the index:
     ``all``: count every cue holding the word, in SQL (LIKE scan vs FTS5 MATCH);
@@ -129,22 +150,8 @@ def bench_like(media: Path, rows: int) -> dict:
     from webapp.core.search import SearchIndex
 
     index = SearchIndex(Library(media))
-    plain = sqlite3.connect(":memory:")
-    plain.execute("CREATE TABLE cues (id INTEGER PRIMARY KEY, slug TEXT, start REAL, text TEXT)")
     source = sqlite3.connect(index.path)
-    plain.executemany("INSERT INTO cues VALUES (?, ?, ?, ?)",
-                      source.execute("SELECT id, slug, start, text FROM cues"))
-    plain.commit()
-    assert plain.execute("SELECT count(*) FROM cues").fetchone()[0] == rows
-
-    def timed(fn) -> tuple[float, int]:
-        best, found = float("inf"), 0
-        for _ in range(3):
-            began = time.perf_counter()
-            found = fn()
-            best = min(best, time.perf_counter() - began)
-        return best * 1000, found
-
+    plain = plain_copy(source, rows)
     out = {"all": ([], []), "top": ([], [])}
     for word in LIKE_WORDS:
         like, n_like = timed(lambda: plain.execute(
@@ -164,12 +171,9 @@ def bench_like(media: Path, rows: int) -> dict:
     return {k: (statistics.mean(a), statistics.mean(b)) for k, (a, b) in out.items()}
 
 
-def bench_find(seed_cues: list[Cue], folder: Path) -> list[float]:
-    """Chromium, an episode ten times the seed: ms from the debounce to marks painted."""
-    from playwright.sync_api import sync_playwright
-
-    from support import LiveServer, launch_chromium, make_audio
-    from webapp import create_app
+def ten_times(seed_cues: list[Cue], folder: Path) -> Path:
+    """A library holding one episode ten times the seed (silent audio)."""
+    from support import make_audio
     from webapp.core.library import Library
 
     cues, at = [], 0.0
@@ -183,6 +187,17 @@ def bench_find(seed_cues: list[Cue], folder: Path) -> list[float]:
     media = folder / "media-ten"
     audio = make_audio(folder / "ten.mp3", int(at) + 1)
     Library(media).add(str(vtt), str(audio), title="Ten times", slug="ten")
+    return media
+
+
+def bench_find(seed_cues: list[Cue], folder: Path) -> list[float]:
+    """Chromium, an episode ten times the seed: ms from the debounce to marks painted."""
+    from playwright.sync_api import sync_playwright
+
+    from support import LiveServer, launch_chromium
+    from webapp import create_app
+
+    media = ten_times(seed_cues, folder)
     app = create_app({"TESTING": True, "MEDIA_DIR": str(media)})
     import logging
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -210,6 +225,47 @@ def bench_find(seed_cues: list[Cue], folder: Path) -> list[float]:
     return figures
 
 
+def report_reindex(media: Path, failed: list) -> None:
+    spent = bench_reindex(media)
+    size = (media / ".index" / "search.sqlite").stat().st_size / 2**20
+    print(f"(a) reindex: {spent:.1f} s, index {size:.0f} MB  (target < {REINDEX_TARGET_S} s)")
+    if spent >= REINDEX_TARGET_S:
+        failed.append("reindex")
+
+
+def report_api(media: Path, rounds: int, failed: list) -> None:
+    times, counts, per_query = bench_api(media, rounds)
+    p50, p95 = percentile(times, .5), percentile(times, .95)
+    print(f"(b) /api/search over {len(QUERIES)} queries x {rounds}: p50 {p50:.1f} ms, "
+          f"p95 {p95:.1f} ms, max {max(times):.1f} ms  (target p95 < {P95_TARGET_MS} ms)")
+    print("    results per query: " + ", ".join(f"{q} {n}" for q, n in counts.items()))
+    slow = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:4]
+    print("    slowest (median ms): " + ", ".join(f"{q} {statistics.median(t):.1f}"
+                                                 for q, t in slow))
+    if p95 >= P95_TARGET_MS:
+        failed.append("api p95")
+    from webapp.core.search import ranking
+    cap = ranking.RANK_CANDIDATES
+    ranking.RANK_CANDIDATES = 10**9
+    times, _, _ = bench_api(media, max(1, rounds // 2))
+    ranking.RANK_CANDIDATES = cap
+    print(f"    for comparison, bm25 over every match (no cap of {cap} candidates): "
+          f"p50 {percentile(times, .5):.1f} ms, p95 {percentile(times, .95):.1f} ms")
+
+
+def report_like(media: Path, rows: int, failed: list) -> None:
+    print("(c) LIKE '%word%' over a plain table vs the FTS5 index, same rows:")
+    figures = bench_like(media, rows)
+    like, fts = figures["all"]
+    print(f"    counting the matching cues: LIKE scan {like:.1f} ms vs FTS5 MATCH {fts:.2f} ms "
+          f"per word: {like / fts:.0f}x faster  (target >= {SPEEDUP_TARGET}x)")
+    like_top, ranked = figures["top"]
+    print(f"    the 20 to show: LIKE scan + sort by time {like_top:.1f} ms vs bm25-ranked "
+          f"search {ranked:.2f} ms: {like_top / ranked:.0f}x faster")
+    if like / fts < SPEEDUP_TARGET:
+        failed.append("fts vs like")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--episodes", type=int, default=1000)
@@ -233,40 +289,9 @@ def main() -> int:
 
         if args.browser_only:
             return report_find(seed_cues, Path(tmp), failed)
-        spent = bench_reindex(media)
-        size = (media / ".index" / "search.sqlite").stat().st_size / 2**20
-        print(f"(a) reindex: {spent:.1f} s, index {size:.0f} MB  (target < {REINDEX_TARGET_S} s)")
-        if spent >= REINDEX_TARGET_S:
-            failed.append("reindex")
-
-        times, counts, per_query = bench_api(media, args.rounds)
-        p50, p95 = percentile(times, .5), percentile(times, .95)
-        print(f"(b) /api/search over {len(QUERIES)} queries x {args.rounds}: p50 {p50:.1f} ms, "
-              f"p95 {p95:.1f} ms, max {max(times):.1f} ms  (target p95 < {P95_TARGET_MS} ms)")
-        print("    results per query: " + ", ".join(f"{q} {n}" for q, n in counts.items()))
-        slow = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:4]
-        print("    slowest (median ms): " + ", ".join(f"{q} {statistics.median(t):.1f}"
-                                                     for q, t in slow))
-        if p95 >= P95_TARGET_MS:
-            failed.append("api p95")
-        from webapp.core.search import ranking
-        cap = ranking.RANK_CANDIDATES
-        ranking.RANK_CANDIDATES = 10**9
-        times, _, _ = bench_api(media, max(1, args.rounds // 2))
-        ranking.RANK_CANDIDATES = cap
-        print(f"    for comparison, bm25 over every match (no cap of {cap} candidates): "
-              f"p50 {percentile(times, .5):.1f} ms, p95 {percentile(times, .95):.1f} ms")
-
-        print("(c) LIKE '%word%' over a plain table vs the FTS5 index, same rows:")
-        figures = bench_like(media, rows)
-        like, fts = figures["all"]
-        print(f"    counting the matching cues: LIKE scan {like:.1f} ms vs FTS5 MATCH {fts:.2f} ms "
-              f"per word: {like / fts:.0f}x faster  (target >= {SPEEDUP_TARGET}x)")
-        like_top, ranked = figures["top"]
-        print(f"    the 20 to show: LIKE scan + sort by time {like_top:.1f} ms vs bm25-ranked "
-              f"search {ranked:.2f} ms: {like_top / ranked:.0f}x faster")
-        if like / fts < SPEEDUP_TARGET:
-            failed.append("fts vs like")
+        report_reindex(media, failed)
+        report_api(media, args.rounds, failed)
+        report_like(media, rows, failed)
 
         if not args.skip_browser:
             return report_find(seed_cues, Path(tmp), failed)

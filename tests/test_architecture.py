@@ -1,5 +1,6 @@
 """The shape of the code: which way imports flow, and small functions (no Python function
-in the app or its scripts over 40 lines; the JavaScript check is tests/js/)."""
+over 40 lines, in the app, its scripts, benchmarks or tests; the JavaScript check is
+tests/js/)."""
 from __future__ import annotations
 
 import ast
@@ -12,7 +13,7 @@ LIMIT = 40
 
 
 def python_files():
-    for folder in ("webapp", "scripts"):
+    for folder in ("webapp", "scripts", "bench", "tests"):
         yield from sorted((REPO / folder).rglob("*.py"))
 
 

@@ -182,6 +182,13 @@ def test_scrolling_away_shows_back_to_now_which_brings_the_cue_back(page, seed_s
 
 def test_keyboard_shortcuts(page, seed_server):
     open_episode(page, seed_server)
+    cue_starts, here = play_seek_and_step(page)
+    help_dialog_takes_the_keys(page)
+    typing_and_buttons_keep_their_keys(page, cue_starts, here)
+
+
+def play_seek_and_step(page):
+    """Space, ←/→ and j/k; returns the cue starts and the cue playing at 995 s."""
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press(" ")
     page.wait_for_function(f"() => !{AUDIO}.paused")
@@ -207,7 +214,10 @@ def test_keyboard_shortcuts(page, seed_server):
     page.keyboard.press("j")
     assert current_id(page) == f"cue-{here + 1}"
     assert page.evaluate(f"{AUDIO}.paused")  # moving around while paused stays paused
+    return cue_starts, here
 
+
+def help_dialog_takes_the_keys(page):
     dialog = page.locator("dialog#shortcuts")
     assert not dialog.is_visible()
     page.keyboard.press("?")
@@ -217,7 +227,11 @@ def test_keyboard_shortcuts(page, seed_server):
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
 
-    # Space while typing in a text box types a space; "/" focuses the search box.
+
+def typing_and_buttons_keep_their_keys(page, cue_starts, here):
+    """Space while typing in a text box types a space; "/" focuses the search box; Space
+    on a focused button activates the button, not the player."""
+    dialog = page.locator("dialog#shortcuts")
     if not page.locator("input[name=q]").count():
         page.evaluate("""() => { const i = document.createElement('input');
           i.name = 'q'; i.type = 'search'; document.querySelector('.player-tools').append(i); }""")

@@ -12,6 +12,7 @@ from ..core.library import BrokenEpisode, Episode, Library
 from ..core.model import Transcript
 
 _word_indexes = BoundedCache(64)  # slug → (words.json mtime, transcript, WordIndex)
+NO_WORDS = WordIndex(None, [])
 
 UNAVAILABLE = "This episode can't be shown right now: {}. Whoever runs this library can re-add it."
 
@@ -50,13 +51,15 @@ def transcript_or_503(slug: str) -> Transcript:
 def word_index(slug: str) -> WordIndex:
     """The episode's word timings for lookups (empty when it has none or is damaged)."""
     path = library().file(slug, WORDS_FILE)
+    if path is None:                 # not aligned: nothing to read (the common case)
+        return NO_WORDS
     try:
         transcript = library().transcript(slug)
-        mtime = path.stat().st_mtime_ns if path else None
+        mtime = path.stat().st_mtime_ns
     except (BrokenEpisode, OSError):
-        return WordIndex(None, [])
+        return NO_WORDS
     if transcript is None:
-        return WordIndex(None, [])
+        return NO_WORDS
     hit = _word_indexes.get(slug)
     if hit and hit[0] == mtime and hit[1] is transcript:
         return hit[2]
