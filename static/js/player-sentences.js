@@ -5,7 +5,7 @@
 // (text-marks.js); clearing unwraps them. textContent never changes, and <mark>s (or
 // anything else inside .cue-text) survive.
 import { lastAtOrBefore } from "./time.js";
-import { unwrap, wrapRange } from "./text-marks.js";
+import { Highlight } from "./text-marks.js";
 
 const CLASS = "sentence--now";
 // The end of a sentence: terminal punctuation, closing quotes/brackets, then space.
@@ -53,8 +53,7 @@ export class SentenceHighlighter {
     this.cue = null;
     this.text = null;
     this.model = null;
-    this.index = -1;
-    this.spans = [];
+    this.highlight = new Highlight(CLASS);
   }
 
   /** The sentence model of a cue element (cached; text never changes). */
@@ -88,27 +87,14 @@ export class SentenceHighlighter {
     const model = this.model;
     if (!model) return;
     const index = sentenceAt(model, seconds);
-    const stale = this.spans.length > 0 && !this.spans[0].isConnected;
-    if (index === this.index && !stale) return;
-    if (selectionTouches(this.text)) return; // don't move nodes under the reader's selection
-    this.clear();
     const from = model.offsets[index];
     let to = index + 1 < model.offsets.length ? model.offsets[index + 1] : model.length;
     const full = this.text.textContent;
     while (to > from && /\s/.test(full[to - 1])) to -= 1;
-    this.spans = wrapRange(this.text, from, to, "span", CLASS);
-    this.index = index;
+    this.highlight.show(this.text, index, from, to);
   }
 
   clear() {
-    if (this.spans.length) unwrap(this.spans);
-    this.spans = [];
-    this.index = -1;
+    this.highlight.clear();
   }
-}
-
-function selectionTouches(element) {
-  const selection = window.getSelection();
-  if (!selection || selection.isCollapsed || !selection.rangeCount) return false;
-  return selection.getRangeAt(0).intersectsNode(element);
 }

@@ -5,7 +5,7 @@
 //
 // words.json: {"version": 1, "cues": [null | {"start": ms, "words": [[ms, from, to], …]}]}
 import { lastAtOrBefore } from "./time.js";
-import { unwrap, wrapRange } from "./text-marks.js";
+import { Highlight } from "./text-marks.js";
 
 const CLASS = "word--now";
 
@@ -25,10 +25,9 @@ export class WordHighlighter {
   constructor(player) {
     this.player = player;
     this.entries = null; // per cue: {start, words} or null
-    this.onsets = new Map(); // cue → Float64Array of onsets (ms)
+    this.onsets = []; // per cue: Float64Array of its words' onsets (ms), or null
     this.cue = -1;
-    this.index = -1;
-    this.spans = [];
+    this.highlight = new Highlight(CLASS);
   }
 
   /** Fetch the timings; the current cue switches to word highlighting once they arrive. */
@@ -39,6 +38,7 @@ export class WordHighlighter {
       const data = await response.json();
       if (!data || !Array.isArray(data.cues) || data.cues.length !== this.player.cues.length) return;
       this.entries = data.cues;
+      this.onsets = data.cues.map((entry) => (entry ? Float64Array.from(entry.words, (w) => w[0]) : null));
     } catch {
       return; // no timings: the sentence estimate stays
     }
@@ -50,15 +50,6 @@ export class WordHighlighter {
     return Boolean(this.entries && index >= 0 && this.entries[index] && this.entries[index].words.length);
   }
 
-  onsetsOf(index) {
-    let onsets = this.onsets.get(index);
-    if (!onsets) {
-      onsets = Float64Array.from(this.entries[index].words, (w) => w[0]);
-      this.onsets.set(index, onsets);
-    }
-    return onsets;
-  }
-
   setCue(index) {
     if (index === this.cue) return;
     this.clear();
@@ -68,15 +59,11 @@ export class WordHighlighter {
   /** Highlight the word said at ``seconds``; false when this cue has no word timings. */
   update(seconds) {
     if (!this.has(this.cue)) return false;
-    const index = Math.max(0, wordAtTime(this.onsetsOf(this.cue), seconds));
-    const stale = this.spans.length > 0 && !this.spans[0].isConnected;
-    if (index === this.index && !stale) return true;
+    const index = Math.max(0, wordAtTime(this.onsets[this.cue], seconds));
     const text = this.player.cues[this.cue].querySelector(".cue-text");
-    if (!text || selectionTouches(text)) return true; // not under the reader's selection
-    this.clear();
+    if (!text) return true;
     const [, from, to] = this.entries[this.cue].words[index];
-    this.spans = wrapRange(text, from, to, "span", CLASS);
-    this.index = index;
+    this.highlight.show(text, index, from, to);
     return true;
   }
 
@@ -91,14 +78,6 @@ export class WordHighlighter {
   }
 
   clear() {
-    if (this.spans.length) unwrap(this.spans);
-    this.spans = [];
-    this.index = -1;
+    this.highlight.clear();
   }
-}
-
-function selectionTouches(element) {
-  const selection = window.getSelection();
-  if (!selection || selection.isCollapsed || !selection.rangeCount) return false;
-  return selection.getRangeAt(0).intersectsNode(element);
 }

@@ -92,3 +92,38 @@ export function unwrap(elements) {
     if (parent.isConnected) parent.normalize();
   }
 }
+
+/** Does the reader's selection touch ``element``? (Marks are not moved under it.) */
+export function selectionTouches(element) {
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || !selection.rangeCount) return false;
+  return selection.getRangeAt(0).intersectsNode(element);
+}
+
+/** One highlighted stretch of a cue's text (the sentence, or the word, being said):
+ *  ``show`` moves it (a no-op when it is already there), ``clear`` removes it. */
+export class Highlight {
+  constructor(className) {
+    this.className = className;
+    this.spans = [];
+    this.index = -1; // which stretch is shown (the caller's numbering)
+  }
+
+  /** Show stretch ``index``, characters [from, to) of ``root``; unless the reader is
+   *  selecting text there. Returns whether it is shown. */
+  show(root, index, from, to) {
+    const stale = this.spans.length > 0 && !this.spans[0].isConnected;
+    if (index === this.index && !stale) return true;
+    if (selectionTouches(root)) return false;
+    this.clear();
+    this.spans = wrapRange(root, from, to, "span", this.className);
+    this.index = index;
+    return true;
+  }
+
+  clear() {
+    if (this.spans.length) unwrap(this.spans);
+    this.spans = [];
+    this.index = -1;
+  }
+}
