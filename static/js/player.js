@@ -194,8 +194,7 @@ export class Player {
   timeAt(index, offset, { end = false } = {}) {
     const word = this.words.timeAt(index, offset, { end });
     if (word !== null) return word;
-    const cue = this.cues[index];
-    return Number(end ? cue.dataset.end : cue.dataset.start);
+    return end ? Number(this.cues[index].dataset.end) : this.starts[index];
   }
 
   /** Re-highlight the current cue (word timings just arrived). */
