@@ -151,7 +151,8 @@ class FindTimeline {
 
   tick(matches, first, last) {
     const found = last - first + 1;
-    const cues = new Set(matches.slice(first, last + 1).map((m) => m.cue)).size;
+    let cues = 0;
+    for (let i = first; i <= last; i += 1) if (i === first || matches[i].cue !== matches[i - 1].cue) cues += 1;
     const from = shortClock(matches[first].seconds);
     const to = shortClock(matches[last].seconds);
     let label = `Match at ${from}`;
@@ -261,10 +262,7 @@ export class Find {
     performance.mark("find-start");
     this.query = foldQuery(raw);
     const found = findAll(this.query ? this.texts() : [], this.query);
-    for (const match of found.matches) {
-      match.seconds = this.player.timeAt(match.cue, match.from); // the word, when timed
-      match.marks = null;
-    }
+    for (const match of found.matches) match.seconds = this.player.timeAt(match.cue, match.from);
     this.search = { ...found, current: -1 };
     const pending = this.marks.show(this.search);
     this.timeline.build(found.matches, found.byCue.size, this.player.audio.currentTime);

@@ -86,8 +86,9 @@ export function rangesOf(folded, query) {
 }
 
 /** Every match of the folded ``query`` in the folded cue texts ``texts``, in document
- *  order: {matches: [{cue, from, to}] (original offsets), byCue: Map cue → [[start, end]],
- *  first: Map cue → index in matches of its first match}. */
+ *  order: {matches: [{cue, from, to, seconds, marks}] (original offsets; ``seconds`` and
+ *  ``marks`` for the caller to fill), byCue: Map cue → [[start, end]], first: Map cue →
+ *  index in matches of its first match}. */
 export function findAll(texts, query) {
   const matches = [];
   const byCue = new Map();
@@ -98,7 +99,7 @@ export function findAll(texts, query) {
     if (!found.length) return;
     first.set(cue, matches.length);
     byCue.set(cue, found);
-    for (const [from, to] of found) matches.push({ cue, from, to });
+    for (const [from, to] of found) matches.push({ cue, from, to, seconds: 0, marks: null });
   });
   return { matches, byCue, first };
 }
