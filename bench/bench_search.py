@@ -15,7 +15,7 @@ file, since only the index is measured). Then, in one run:
       and, for information, the 20 to show (LIKE + sort by time vs the bm25-ranked search)
   (d) in Chromium, on an episode ten times the seed (~2,000 cues): from the end of the
       debounce to the marks painted, for a common word (target <= 50 ms; the figure comes
-      from performance marks in static/js/search.js, exposed as window.listenalongFind)
+      from performance marks in static/js/find.js, exposed as window.listenalongFind)
 
     .venv/bin/python bench/bench_search.py [--episodes N] [--skip-browser]
 """
