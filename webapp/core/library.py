@@ -138,7 +138,7 @@ class Library:
     def __init__(self, root: str | os.PathLike | None = None, on_change: OnChange | None = None):
         self.root = Path(root) if root else settings.media_dir()
         self.on_change = on_change
-        self._cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → (VTT mtime, Transcript)
+        self._cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → ((VTT, episode.json mtimes), Transcript)
 
     # ---- reading -------------------------------------------------------------------
     def folder(self, slug: str) -> Path | None:
@@ -198,18 +198,17 @@ class Library:
 
         A damaged VTT is made again from the original transcript when that still reads
         (and written back when the folder is writable); otherwise :class:`BrokenEpisode`."""
-        episode = self.load(slug)
         path = self.folder(slug)
-        if episode is None or path is None:
+        if path is None:
             return None
         vtt = self.file(slug, VTT_FILE)   # None when missing or leading out of the folder
-        try:
-            mtime = vtt.stat().st_mtime_ns if vtt else None
-        except OSError:
-            mtime = None
+        key = (_mtime(vtt), _mtime(path / EPISODE_FILE))  # either changing re-reads it
         hit = self._cache.get(slug)
-        if hit and mtime is not None and hit[0] == mtime:
+        if hit and key[0] is not None and hit[0] == key:
             return hit[1]
+        episode = self.load(slug)
+        if episode is None:
+            return None
         try:
             if vtt is None:
                 raise InputError("transcript.vtt is missing, or is not a file inside the folder")
@@ -217,8 +216,8 @@ class Library:
         except InputError as error:
             transcript = self._rebuild_vtt(episode, path, error)
         transcript.notes = episode.notes
-        if mtime is not None:
-            self._cache.put(slug, (mtime, transcript))
+        if key[0] is not None:
+            self._cache.put(slug, (key, transcript))
         return transcript
 
     def _rebuild_vtt(self, episode: Episode, path: Path, damage: InputError) -> Transcript:
@@ -337,6 +336,13 @@ class Library:
     def _changed(self, slug: str, present: bool) -> None:
         if self.on_change is not None:
             self.on_change(slug, present)
+
+
+def _mtime(path: Path | None) -> int | None:
+    try:
+        return path.stat().st_mtime_ns if path else None
+    except OSError:
+        return None
 
 
 def _short(error: Exception) -> str:
