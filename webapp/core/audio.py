@@ -69,19 +69,16 @@ def _check_length(name: str, seconds: float, bitrate: int) -> None:
 
 def _nothing_at(name: str, at: float) -> bool | None:
     """True when half a second from ``at`` decodes to nothing; None when ffmpeg is absent."""
-    from .clips import ClipUnavailable, ffmpeg_exe
+    from .clips import ClipUnavailable, ffmpeg_exe, pcm_range
 
     try:
         ffmpeg = ffmpeg_exe()
     except ClipUnavailable:
         return None
     try:
-        done = subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-ss", f"{at:.3f}", "-t", "0.5",
-                               "-i", name, "-vn", "-ac", "1", "-ar", "8000", "-f", "s16le", "-"],
-                              capture_output=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return not done.stdout
+        return not pcm_range(name, at, 0.5, 8000, 1, converter=ffmpeg)
+    except ClipUnavailable:    # ffmpeg could not decode it there: nothing to play
+        return True
 
 
 def _mutagen_info(name: str) -> tuple[float | None, int]:

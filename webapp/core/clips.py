@@ -98,6 +98,20 @@ def pcm_format(audio_path: str | os.PathLike) -> tuple[int, int]:
     return (1 if channels == 1 else 2), (rate if rate in MP3_RATES else 44100)
 
 
+def pcm_range(audio_path: str | os.PathLike, start: float, length: float, rate: int,
+              channels: int, filters: str | None = None, converter: str | None = None,
+              niceness: int = 0) -> bytes:
+    """16-bit PCM of ``length`` seconds from ``start``, at ``rate`` Hz and ``channels``:
+    ffmpeg seeks before it decodes (input seeking), so only that range is ever decoded.
+    Whole frames only; empty past the end of the audio. Raises ClipUnavailable."""
+    command = [converter or ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error",
+               "-ss", f"{max(0.0, start):.3f}", "-t", f"{max(0.0, length):.3f}",
+               "-i", os.fspath(audio_path), "-vn", *(["-af", filters] if filters else []),
+               "-ac", str(channels), "-ar", str(rate), "-acodec", "pcm_s16le", "-f", "s16le", "-"]
+    pcm = _run(command, None, "decode the audio", niceness)
+    return pcm[:len(pcm) - len(pcm) % (2 * channels)]
+
+
 def decode_range(audio_path: str | os.PathLike, start: float, end: float,
                  converter: str | None = None, fade_ms: int = FADE_MS, niceness: int = 0):
     """The audio from ``start`` to ``end`` seconds as a pydub ``AudioSegment`` (16-bit PCM),
@@ -107,20 +121,14 @@ def decode_range(audio_path: str | os.PathLike, start: float, end: float,
     samples are held once (a 5-minute stereo clip is 53 MB), not copied from a WAV.
     """
     converter = converter or ffmpeg_exe()
-    segment_class = _segment_class(converter)
     channels, rate = pcm_format(audio_path)
     length = end - start
     fade = min(fade_ms / 1000, length / 4)
     filters = f"afade=t=in:st=0:d={fade:.3f},afade=t=out:st={length - fade:.3f}:d={fade:.3f}"
-    command = [converter, "-nostdin", "-hide_banner", "-loglevel", "error",
-               "-ss", f"{start:.3f}", "-t", f"{length:.3f}", "-i", os.fspath(audio_path),
-               "-vn", "-af", filters, "-ac", str(channels), "-ar", str(rate),
-               "-acodec", "pcm_s16le", "-f", "s16le", "-"]
-    pcm = _run(command, None, "decode the audio", niceness)
-    pcm = pcm[:len(pcm) - len(pcm) % (2 * channels)]  # whole frames (a no-op, normally)
+    pcm = pcm_range(audio_path, start, length, rate, channels, filters, converter, niceness)
     if not pcm:
         raise ClipUnavailable("nothing to cut: the range is past the end of the audio")
-    return segment_class(data=pcm, sample_width=2, frame_rate=rate, channels=channels)
+    return _segment_class(converter)(data=pcm, sample_width=2, frame_rate=rate, channels=channels)
 
 
 def cut(audio_path: str | os.PathLike, start: float, end: float, out_path: str | os.PathLike,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 
 from .normalize import Token, tokens
@@ -39,12 +38,14 @@ def new_decoder():
 
 
 def window_pcm(ffmpeg: str, audio_path: str | os.PathLike, start: float, end: float) -> bytes:
-    """16 kHz mono 16-bit PCM of ``start``–``end`` seconds (only that range is decoded)."""
-    command = [ffmpeg, "-nostdin", "-v", "error", "-ss", f"{max(0.0, start):.3f}",
-               "-t", f"{max(0.0, end - start):.3f}", "-i", os.fspath(audio_path), "-vn",
-               "-ac", "1", "-ar", str(RATE), "-f", "s16le", "-"]
-    done = subprocess.run(command, capture_output=True, timeout=300)
-    return done.stdout if done.returncode == 0 else b""
+    """16 kHz mono 16-bit PCM of ``start``–``end`` seconds (only that range is decoded);
+    empty when it cannot be decoded (the cue then keeps its estimated timing)."""
+    from ..clips import ClipUnavailable, pcm_range
+
+    try:
+        return pcm_range(audio_path, start, end - start, RATE, 1, converter=ffmpeg)
+    except ClipUnavailable:
+        return b""
 
 
 @dataclass
