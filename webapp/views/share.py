@@ -62,8 +62,9 @@ def _make_clip(episode, audio_path, start: float, end: float):
     """Encode a clip that is not cached yet, within the client's rate and the encoders;
     a 429 or 503 answer (with Retry-After) when either is used up."""
     config = current_app.config
-    limit = current_app.extensions.setdefault(
-        "clip_rate", RateLimit(config["CLIP_RATE_PER_MINUTE"]))
+    limit = current_app.extensions.get("clip_rate")
+    if limit is None:   # one per app (per worker process), made on first use
+        limit = current_app.extensions["clip_rate"] = RateLimit(config["CLIP_RATE_PER_MINUTE"])
     if not limit.allow(request.remote_addr or "-"):
         return _refused(429, "You have made many new clips in a short time; wait a moment "
                         "and try again.", limit.retry_after())
