@@ -74,32 +74,3 @@ export function originalRange(folded, from, to) {
   while (next < map.length - 1 && map[next] === map[to - 1]) next += 1;
   return [start, map[next]];
 }
-
-/** Every occurrence of the folded ``query`` in one folded text, as original ranges. */
-export function rangesOf(folded, query) {
-  const found = [];
-  if (!query) return found;
-  for (let at = folded.text.indexOf(query); at >= 0; at = folded.text.indexOf(query, at + query.length)) {
-    found.push(originalRange(folded, at, at + query.length));
-  }
-  return found;
-}
-
-/** Every match of the folded ``query`` in the folded cue texts ``texts``, in document
- *  order: {matches: [{cue, from, to, seconds, marks}] (original offsets; ``seconds`` and
- *  ``marks`` for the caller to fill), byCue: Map cue → [[start, end]], first: Map cue →
- *  index in matches of its first match}. */
-export function findAll(texts, query) {
-  const matches = [];
-  const byCue = new Map();
-  const first = new Map();
-  if (!query) return { matches, byCue, first };
-  texts.forEach((folded, cue) => {
-    const found = rangesOf(folded, query);
-    if (!found.length) return;
-    first.set(cue, matches.length);
-    byCue.set(cue, found);
-    for (const [from, to] of found) matches.push({ cue, from, to, seconds: 0, marks: null });
-  });
-  return { matches, byCue, first };
-}

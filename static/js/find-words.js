@@ -1,0 +1,139 @@
+// Matching for find in the page, word by word the way the library search matches
+// (webapp/core/search/query.py over SQLite FTS5 "porter unicode61"): the text is cut into
+// words at anything but letters and digits, each word is folded (case, accents) and
+// stemmed (stem.js), and a query's words must all be in a paragraph, in any order; a
+// quoted stretch must be there as it is, and a trailing * asks for a prefix. "the" finds
+// "the" and not "then"; "runs" finds "running".
+//
+// As you type, the last word is also a prefix: while it matches no word whole ("metav"),
+// it matches the words that begin with it ("metaverse"). Pure: tested in node.
+//
+//   const words = wordsOf(fold(text))        — per paragraph, once
+//   const query = parseFind("metav", {typing: true})
+//   findWords(perCue, query) → {matches: [{cue, from, to}], byCue, first}  (original offsets)
+import { originalRange } from "./fold.js";
+import { stem } from "./stem.js";
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const QUOTED = /["“”„‟«»]([^"“”„‟«»]*)["“”„‟«»]?/g;
+const MAX_TERMS = 24;
+const stems = new Map();
+
+function stemOf(word) {
+  let out = stems.get(word);
+  if (out === undefined) {
+    out = stem(word);
+    stems.set(word, out);
+  }
+  return out;
+}
+
+/** The words of a folded text: {stems, raw, from: Int32Array, to: Int32Array} (folded offsets). */
+export function wordsOf(folded) {
+  const found = [];
+  const raw = [];
+  const from = [];
+  const to = [];
+  WORD.lastIndex = 0;
+  for (let match; (match = WORD.exec(folded.text));) {
+    raw.push(match[0]);
+    found.push(stemOf(match[0]));
+    from.push(match.index);
+    to.push(match.index + match[0].length);
+  }
+  return { stems: found, raw, from: Int32Array.from(from), to: Int32Array.from(to), folded };
+}
+
+/** A folded query → terms [{stems: [..], prefix}] (a term of several stems is a phrase). */
+export function parseFind(foldedQuery, { typing = false } = {}) {
+  const terms = [];
+  const add = (text, phrase, quoted) => {
+    const prefix = /\*\s*$/.test(text);
+    const found = text.match(WORD) || [];
+    if (!found.length) return;
+    if (phrase) terms.push({ stems: found.map(stemOf), words: found, prefix, quoted });
+    else for (const word of found) terms.push({ stems: [stemOf(word)], words: [word], prefix: false, quoted });
+    if (!phrase && prefix) terms[terms.length - 1].prefix = true;
+  };
+  let last = 0;
+  QUOTED.lastIndex = 0;
+  for (let match; (match = QUOTED.exec(foldedQuery));) {
+    add(foldedQuery.slice(last, match.index), false, false);
+    add(match[1], true, true);
+    last = match.index + match[0].length;
+  }
+  add(foldedQuery.slice(last), false, false);
+  const kept = terms.slice(0, MAX_TERMS);
+  const tail = kept[kept.length - 1];
+  // typing the last word, not yet followed by a space or a closing quote
+  if (tail && typing && !tail.quoted && /[\p{L}\p{N}]$/u.test(foldedQuery)) tail.typing = true;
+  return kept;
+}
+
+/** Does word ``k`` of ``words`` start the term (whole words, or the last as a prefix)? */
+function termAt(words, k, term, prefixLast) {
+  const n = term.stems.length;
+  if (k + n > words.stems.length) return false;
+  for (let j = 0; j < n; j += 1) {
+    const wanted = term.stems[j];
+    const have = words.stems[k + j];
+    const asPrefix = j === n - 1 && prefixLast;
+    if (asPrefix ? !(have.startsWith(wanted) || words.raw[k + j].startsWith(term.words[j])) : have !== wanted) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Word indices where ``term`` starts in one cue's words. */
+function occurrences(words, term, prefixLast) {
+  const at = [];
+  for (let k = 0; k < words.stems.length; k += 1) if (termAt(words, k, term, prefixLast)) at.push(k);
+  return at;
+}
+
+/** Whether some cue holds ``term`` as whole words: the typing prefix only applies if not. */
+function anyWhole(perCue, term) {
+  return perCue.some((words) => words && occurrences(words, term, false).length > 0);
+}
+
+/** The runs of words of one cue that match: [first word, last word] pairs, occurrences of
+ *  different terms side by side joined into one ("naive plan" together is one match). */
+function runsIn(words, terms, prefixes) {
+  const spans = [];
+  for (let t = 0; t < terms.length; t += 1) {
+    const at = occurrences(words, terms[t], prefixes[t]);
+    if (!at.length) return null; // every term must be in the cue
+    for (const k of at) spans.push({ from: k, to: k + terms[t].stems.length - 1, term: t });
+  }
+  spans.sort((a, b) => a.from - b.from || a.to - b.to);
+  const runs = [];
+  for (const span of spans) {
+    const open = runs[runs.length - 1];
+    if (open && span.from <= open.to + 1 && !open.terms.has(span.term)) {
+      open.to = Math.max(open.to, span.to);
+      open.terms.add(span.term);
+    } else {
+      runs.push({ from: span.from, to: span.to, terms: new Set([span.term]) });
+    }
+  }
+  return runs.map((run) => [run.from, run.to]);
+}
+
+/** Every match of ``terms`` in the cues' words (``perCue``: wordsOf per cue, in order). */
+export function findWords(perCue, terms) {
+  const matches = [];
+  const byCue = new Map();
+  const first = new Map();
+  if (!terms.length) return { matches, byCue, first };
+  const prefixes = terms.map((term) => term.prefix || (term.typing && !anyWhole(perCue, term)));
+  perCue.forEach((words, cue) => {
+    const runs = words ? runsIn(words, terms, prefixes) : null;
+    if (!runs || !runs.length) return;
+    const ranges = runs.map(([a, b]) => originalRange(words.folded, words.from[a], words.to[b]));
+    first.set(cue, matches.length);
+    byCue.set(cue, ranges);
+    for (const [from, to] of ranges) matches.push({ cue, from, to, seconds: 0, marks: null });
+  });
+  return { matches, byCue, first };
+}
