@@ -71,13 +71,18 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-def launch_chromium(playwright):
+def launch_chromium(playwright_or_type, autoplay: bool = True):
+    """Debian's Chromium, headless (from a Playwright, or a launched browser's
+    ``browser_type``); ``autoplay=False`` keeps the browser's normal autoplay policy
+    (playback needs a user gesture), as a reader's browser has it."""
     path = chromium_path()
     if path is None:
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing in CI: apt-get install chromium")
         pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped")
-    return playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
+    flags = CHROMIUM_FLAGS if autoplay else [f for f in CHROMIUM_FLAGS if not f.startswith("--autoplay")]
+    chromium = getattr(playwright_or_type, "chromium", playwright_or_type)
+    return chromium.launch(executable_path=path, headless=True, args=flags)
 
 
 def race(count: int, call) -> tuple[list, list]:

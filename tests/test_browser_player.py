@@ -17,7 +17,7 @@ from support import REPO
 pytestmark = pytest.mark.browser
 
 AUDIO = "document.querySelector('#player')"
-READY = ("() => !document.querySelector('label.speed').hidden && "
+READY = ("() => !document.querySelector('#controls').hidden && "
          "document.querySelector('#player').readyState >= 1")
 # Is the cue with this id fully or partly on screen below the sticky player bar?
 IN_VIEW = """id => {
@@ -29,8 +29,10 @@ IN_VIEW = """id => {
 
 SETTLE = """() => new Promise(done => {
   let last = -1, still = 0;
-  const check = () => { if (scrollY === last) still += 1; else { still = 0; last = scrollY; }
-    if (still >= 8) done(scrollY); else requestAnimationFrame(check); };
+  const pane = document.querySelector('.reading') || document.scrollingElement;
+  const check = () => { const y = pane.scrollTop;
+    if (y === last) still += 1; else { still = 0; last = y; }
+    if (still >= 8) done(last); else requestAnimationFrame(check); };
   requestAnimationFrame(check);
 })"""
 
@@ -143,7 +145,7 @@ def test_start_at_t_plays_from_there_with_that_cue_in_view(page, seed_server):
     expected = f"cue-{cue_at(starts(page), 3600) + 1}"
     assert page.evaluate(f"{AUDIO}.currentTime") < 3610
     page.wait_for_function(PLACED, arg=expected)
-    assert page.evaluate("scrollY") > 1000  # we really moved down the page
+    assert page.evaluate("document.querySelector('.reading').scrollTop") > 1000  # we really moved down
     assert page.locator("#resume").is_hidden()
 
 
@@ -160,7 +162,7 @@ def test_scrolling_away_shows_back_to_now_which_brings_the_cue_back(page, seed_s
     page.mouse.wheel(0, 4000)
     button.wait_for(state="visible")
     assert not page.evaluate(IN_VIEW, current_id(page))
-    assert "↑" in button.inner_text()  # the current cue is above: we scrolled down
+    assert "back-to-now--up" in button.get_attribute("class")  # the cue is above: we scrolled down
     button.click()
     button.wait_for(state="hidden")
     page.wait_for_function(IN_VIEW, arg=current_id(page))
@@ -170,7 +172,7 @@ def test_scrolling_away_shows_back_to_now_which_brings_the_cue_back(page, seed_s
     page.mouse.move(640, 400)
     page.mouse.wheel(0, -4000)
     button.wait_for(state="visible")
-    assert "↓" in button.inner_text()
+    assert "back-to-now--up" not in button.get_attribute("class")
     page.evaluate(f"{AUDIO}.pause()")
     page.evaluate("id => document.getElementById(id).scrollIntoView({block: 'center'})",
                   current_id(page))
@@ -188,12 +190,13 @@ def test_keyboard_shortcuts(page, seed_server):
 
 
 def play_seek_and_step(page):
-    """Space, ←/→ and j/k; returns the cue starts and the cue playing at 995 s."""
+    """k/Space, ←/→, j/l and [/]; returns the cue starts and the cue playing at 995 s."""
     page.evaluate("document.activeElement.blur()")
-    page.keyboard.press(" ")
-    page.wait_for_function(f"() => !{AUDIO}.paused")
-    page.keyboard.press(" ")
-    page.wait_for_function(f"() => {AUDIO}.paused")
+    for key in (" ", "k"):
+        page.keyboard.press(key)
+        page.wait_for_function(f"() => !{AUDIO}.paused")
+        page.keyboard.press(key)
+        page.wait_for_function(f"() => {AUDIO}.paused")
 
     set_time(page, 1000)
     page.wait_for_function(f"() => {AUDIO}.currentTime === 1000")
@@ -202,19 +205,38 @@ def play_seek_and_step(page):
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
     assert page.evaluate(f"{AUDIO}.currentTime") == pytest.approx(995, abs=0.01)
+    page.keyboard.press("l")
+    assert page.evaluate(f"{AUDIO}.currentTime") == pytest.approx(1005, abs=0.01)
+    page.keyboard.press("j")
+    assert page.evaluate(f"{AUDIO}.currentTime") == pytest.approx(995, abs=0.01)
 
     cue_starts = starts(page)
     here = cue_at(cue_starts, 995)
-    page.keyboard.press("k")
+    page.keyboard.press("]")
     assert page.evaluate(f"{AUDIO}.currentTime") == pytest.approx(cue_starts[here + 1], abs=0.01)
     assert current_id(page) == f"cue-{here + 2}"
-    page.keyboard.press("k")
-    page.keyboard.press("j")
+    page.keyboard.press("]")
+    page.keyboard.press("[")
     assert page.evaluate(f"{AUDIO}.currentTime") == pytest.approx(cue_starts[here + 1], abs=0.01)
-    page.keyboard.press("j")
+    page.keyboard.press("[")
     assert current_id(page) == f"cue-{here + 1}"
     assert page.evaluate(f"{AUDIO}.paused")  # moving around while paused stays paused
+    speed_and_mute(page)
     return cue_starts, here
+
+
+def speed_and_mute(page):
+    """< and > step through the speed menu's rates; m mutes and unmutes."""
+    page.keyboard.press(">")
+    assert page.evaluate(f"{AUDIO}.playbackRate") == 1.25
+    page.keyboard.press("<")
+    page.keyboard.press("<")
+    assert page.evaluate(f"{AUDIO}.playbackRate") == 0.75
+    page.keyboard.press(">")
+    page.keyboard.press("m")
+    assert page.evaluate(f"{AUDIO}.muted")
+    page.keyboard.press("m")
+    assert not page.evaluate(f"{AUDIO}.muted")
 
 
 def help_dialog_takes_the_keys(page):
@@ -249,6 +271,21 @@ def typing_and_buttons_keep_their_keys(page, cue_starts, here):
     page.keyboard.press(" ")
     dialog.wait_for(state="visible")
     assert page.evaluate(f"{AUDIO}.paused")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+
+    # Arrows and letters on the focused speed menu are the menu's, not the player's.
+    at = page.evaluate(f"{AUDIO}.currentTime")
+    page.locator("#speed").focus()
+    page.keyboard.press("k")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(f"{AUDIO}.currentTime") == at and page.evaluate(f"{AUDIO}.paused")
+
+    # A mouse press on a player button leaves no focus on it: Space is play/pause again.
+    page.click("#ctl-play")
+    page.wait_for_function(f"() => !{AUDIO}.paused")
+    page.keyboard.press(" ")
+    page.wait_for_function(f"() => {AUDIO}.paused")
 
 
 # --- sentences ---------------------------------------------------------------------------
@@ -347,14 +384,19 @@ def test_speed_is_remembered_across_reloads(page, seed_server):
     assert page.input_value("#speed") == "1.5"
 
 
+def revisit(page, server):
+    """Come back to the episode later: a new visit (not a reload, which keeps the place)."""
+    page.goto("about:blank")
+    open_episode(page, server)
+
+
 def test_resume_banner_offers_the_last_position(page, seed_server):
     open_episode(page, seed_server)
     banner = page.locator("#resume")
     assert banner.is_hidden()
     set_time(page, 1000, play=True)
     page.wait_for_function(f"() => {AUDIO}.currentTime > 1000.3")
-    page.reload()  # pagehide saves the position
-    page.wait_for_function(READY)
+    revisit(page, seed_server)  # pagehide saves the position
     banner.wait_for(state="visible")
     assert "16:40" in banner.inner_text()
     assert page.evaluate(f"{AUDIO}.currentTime") < 1
@@ -362,14 +404,12 @@ def test_resume_banner_offers_the_last_position(page, seed_server):
     page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime >= 1000")
     assert banner.is_hidden()
 
-    page.reload()
-    page.wait_for_function(READY)
+    revisit(page, seed_server)
     banner.wait_for(state="visible")
     page.click("#resume-no")
     assert banner.is_hidden()
     page.wait_for_function(f"() => {AUDIO}.currentTime < 5")
-    page.reload()
-    page.wait_for_function(READY)
+    revisit(page, seed_server)
     page.wait_for_timeout(200)
     assert banner.is_hidden()  # started over: nothing left to resume
 
@@ -385,8 +425,7 @@ def test_no_resume_offer_in_the_first_seconds(page, seed_server):
     open_episode(page, seed_server)
     set_time(page, 4, play=True)
     page.wait_for_function(f"() => {AUDIO}.currentTime > 4.3")
-    page.reload()
-    page.wait_for_function(READY)
+    revisit(page, seed_server)
     page.wait_for_timeout(200)
     assert page.locator("#resume").is_hidden()
 
@@ -420,12 +459,13 @@ def test_mobile_layout_has_no_horizontal_overflow(browser, seed_server):
 
         page.goto(seed_server.url + "/episodes/seed")
         page.wait_for_function(READY)
-        page.evaluate("scrollTo(0, 3000)")
+        before = page.locator(".player-bar").bounding_box()
+        page.evaluate("document.querySelector('.reading').scrollTop = 3000")
         bar = page.locator(".player-bar").bounding_box()
-        audio = page.locator("#player").bounding_box()
-        assert bar["y"] == pytest.approx(0, abs=1)  # stuck to the top while reading
-        assert audio["width"] >= 200 and audio["x"] >= 0 and audio["x"] + audio["width"] <= 390
-        assert page.locator("#speed").is_visible()
+        scrubber = page.locator("#scrubber").bounding_box()
+        assert bar == before and bar["y"] < 844 * 0.25  # stays put while reading
+        assert scrubber["width"] >= 0.45 * 390 and scrubber["x"] >= 0 and scrubber["x"] + scrubber["width"] <= 390
+        assert page.locator("#speed").is_visible() and page.locator("#ctl-play").is_visible()
     finally:
         context.close()
 

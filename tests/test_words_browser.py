@@ -99,7 +99,7 @@ def test_a_find_hit_starts_at_its_word(words_server, page):
     open_page(page, server)
     page.fill("#find-q", "prism")
     page.wait_for_function("() => (window.listenalongFind || []).some((e) => e.query === 'prism' && e.done)")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Control+Enter")  # play from the match: at its word
     page.wait_for_function("() => !document.getElementById('player').seeking")
     k = next(k for k, (_, a, b) in enumerate(words[2]["words"]) if texts[2][a:b] == "prism")
     onset = words[2]["words"][k][0] / 1000

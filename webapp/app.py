@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from . import security
-from .core import settings
+from .core import preferences, settings
 from .core.library import Library
 from .core.search import SearchIndex, SearchUnavailable, index_updater
 from .web_filters import register_filters
@@ -44,6 +44,10 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.extensions["library"] = library
     register_filters(app)
     security.init_app(app)
+
+    @app.context_processor
+    def reader_preferences():
+        return {"prefs": preferences.parse(request.cookies.get(preferences.COOKIE))}
 
     from .views import episodes, library_pages, search, share
 

@@ -9,4 +9,5 @@ whenParsed(() => {
     const player = startPlayer(page);
     startShare(page, player);
   }
+  performance.mark("listenalong:ready");
 });

@@ -3,6 +3,7 @@
 import { startPlayer } from "./player.js";
 import { startFind } from "./find.js";
 import { startShare } from "./share.js";
+import { startPrefs } from "./prefs.js";
 import { whenParsed } from "./page-ready.js";
 
 whenParsed(() => {
@@ -11,6 +12,7 @@ whenParsed(() => {
     const player = startPlayer(page);
     startFind(page, player);
     startShare(page, player);
+    startPrefs(page, player);
   }
   performance.mark("listenalong:ready"); // read by bench/bench_page_load.py
 });

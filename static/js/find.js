@@ -1,10 +1,12 @@
-// Find in this episode: marks the matches in the transcript, steps through them (each step
-// seeks playback to that cue), and shows where they fall on a timeline of the episode.
+// Find in this episode: marks the matches in the transcript, steps through them, and shows
+// where they fall on the player's scrubber. Stepping scrolls to the match itself and
+// marks it, and never touches playback: "▶" beside the count (or Ctrl+Enter) plays from
+// the match, at its word (or its sentence's estimated time before word timings exist).
 //
 //   startFind(page, player)
 //
-// Matching is fold.js's (case, accents and curly quotes don't matter; no RegExp is built
-// from what was typed). Marks are <mark>s made by text-marks.js, which live beside the
+// Matching is find-words.js's: by word and stem, as the library search matches (case,
+// accents and curly quotes don't matter; no RegExp is built from what was typed). Marks are <mark>s made by text-marks.js, which live beside the
 // sentence highlight's spans. Every match is found, counted and put on the timeline at
 // once; the cues on screen are marked at once too, and the others in idle time, nearest
 // first, so a common word in a long episode never stalls typing (FindMarks).
@@ -12,36 +14,13 @@
 // Timing for the benchmark: every search pushes {query, matches, cues, markMs, ms, done,
 // doneMs} to window.listenalongFind: ms from the end of the debounce to after the next
 // paint, doneMs until every cue is marked.
-import { findAll, fold, foldQuery } from "./fold.js";
+import { fold, foldQuery } from "./fold.js";
+import { findWords, parseFind, wordsOf } from "./find-words.js";
 import { unwrap, wrapRanges } from "./text-marks.js";
-import { shortClock } from "./time.js";
+import { visibleRange } from "./cue-geometry.js";
 
 const DEBOUNCE_MS = 150;
-const MAX_TICKS = 160;
 const CURRENT = "mark--current";
-
-/** The cues on screen now (a few either side), found by binary search. */
-function visibleRange(cueEls) {
-  const count = cueEls.length;
-  if (!count) return [0, -1];
-  const height = window.innerHeight || document.documentElement.clientHeight;
-  const firstWhere = (test, lo, hi, fallback) => {
-    let found = fallback;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (test(cueEls[mid].getBoundingClientRect())) {
-        found = mid;
-        hi = mid - 1;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return found;
-  };
-  const first = firstWhere((box) => box.bottom >= 0, 0, count - 1, count - 1);
-  const afterLast = firstWhere((box) => box.top > height, first, count - 1, count);
-  return [Math.max(0, first - 3), Math.min(count - 1, Math.max(first, afterLast - 1) + 3)];
-}
 
 function later(fn) {
   if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 40 });
@@ -116,104 +95,21 @@ class FindMarks {
   }
 }
 
-/** The timeline under the player: a tick per matching cue (past MAX_TICKS cues, those in
- *  the same 1/MAX_TICKS of the episode share one) and a marker for now. */
+/** The hits on the player's scrubber (controls.js): a tick per match, the current one
+ *  set apart, and nothing to click (the scrubber seeks, the find box steps). */
 class FindTimeline {
-  constructor(bar, duration, onPick) {
-    this.bar = bar;
-    this.duration = duration;
-    this.ticks = [];
-    this.now = null;
-    if (!bar) return;
-    bar.addEventListener("click", (event) => {
-      const tick = event.target.closest(".find-tick");
-      if (tick) onPick(Number(tick.dataset.match));
-    });
-    bar.addEventListener("keydown", (event) => this.onKey(event));
+  constructor(player) {
+    this.scrubber = player.controls ? player.controls.scrubber : null;
+    this.times = [];
   }
 
-  percentOf(seconds) {
-    return this.duration > 0 ? Math.min(100, Math.max(0, (seconds / this.duration) * 100)) : 0;
+  build(matches) {
+    this.times = matches.map((m) => m.seconds);
+    if (this.scrubber) this.scrubber.marks("find-hits", this.times);
   }
 
-  slot(seconds) {
-    return Math.min(MAX_TICKS - 1, Math.floor((this.percentOf(seconds) / 100) * MAX_TICKS));
-  }
-
-  clear() {
-    if (this.bar) {
-      this.bar.replaceChildren();
-      this.bar.hidden = true;
-    }
-    this.ticks = [];
-    this.now = null;
-  }
-
-  tick(matches, first, last) {
-    const found = last - first + 1;
-    let cues = 0;
-    for (let i = first; i <= last; i += 1) if (i === first || matches[i].cue !== matches[i - 1].cue) cues += 1;
-    const from = shortClock(matches[first].seconds);
-    const to = shortClock(matches[last].seconds);
-    let label = `Match at ${from}`;
-    if (cues > 1) label = `${found} matches from ${from} to ${to}`;
-    else if (found > 1) label = `${found} matches at ${from}`;
-    const tick = document.createElement("button");
-    tick.type = "button";
-    tick.className = "find-tick";
-    tick.tabIndex = this.ticks.length === 0 ? 0 : -1;
-    Object.assign(tick.dataset, { match: first, cue: matches[first].cue, last: matches[last].cue, count: found });
-    tick.setAttribute("aria-label", label);
-    tick.title = label;
-    tick.style.left = `${this.percentOf(matches[first].seconds)}%`;
-    this.ticks.push(tick);
-    return tick;
-  }
-
-  build(matches, cueCount, t) {
-    this.clear();
-    if (!this.bar || !matches.length) return;
-    const merge = cueCount > MAX_TICKS;
-    const bucket = (m) => (merge ? this.slot(m.seconds) : m.cue);
-    const fragment = document.createDocumentFragment();
-    for (let i = 0; i < matches.length; ) {
-      const first = i;
-      while (i < matches.length && bucket(matches[i]) === bucket(matches[first])) i += 1;
-      fragment.appendChild(this.tick(matches, first, i - 1));
-    }
-    this.now = document.createElement("span");
-    this.now.className = "find-now";
-    fragment.appendChild(this.now);
-    this.bar.replaceChildren(fragment);
-    this.bar.hidden = false;
-    this.showNow(t);
-  }
-
-  showNow(t) {
-    if (this.now && this.duration > 0) this.now.style.left = `${this.percentOf(t)}%`;
-  }
-
-  setCurrent(cue) {
-    for (const tick of this.ticks) {
-      const on = Number(tick.dataset.cue) <= cue && cue <= Number(tick.dataset.last);
-      tick.classList.toggle("find-tick--current", on);
-      tick.tabIndex = on ? 0 : -1;
-    }
-  }
-
-  onKey(event) {
-    const tick = event.target.closest(".find-tick");
-    if (!tick || !this.ticks.length) return;
-    const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
-    let next = this.ticks.indexOf(tick);
-    if (event.key in moves) next += moves[event.key];
-    else if (event.key === "Home") next = 0;
-    else if (event.key === "End") next = this.ticks.length - 1;
-    else return;
-    event.preventDefault(); // not the player's ←/→ seek
-    const target = this.ticks[Math.min(this.ticks.length - 1, Math.max(0, next))];
-    for (const t of this.ticks) t.tabIndex = t === target ? 0 : -1;
-    target.focus();
+  setCurrent(index) {
+    if (this.scrubber) this.scrubber.marks("find-hits", this.times, index);
   }
 }
 
@@ -225,10 +121,10 @@ export class Find {
     this.player = player;
     this.status = form.querySelector(".find-status");
     this.stepButtons = Array.from(form.querySelectorAll(".find-step"));
+    this.playButton = form.querySelector("#find-play");
     const cueEls = player.cues;
     this.cueEls = cueEls;
     this.starts = player.starts;
-    const duration = Number(page.dataset.duration) || (cueEls.length ? this.starts[cueEls.length - 1] : 0);
     this.timings = (window.listenalongFind = window.listenalongFind || []);
     this.folded = null; // per cue: {text, map}, built once (the text never changes)
     this.search = { matches: [], byCue: new Map(), first: new Map(), current: -1 };
@@ -236,7 +132,7 @@ export class Find {
     this.timer = 0;
     this.entry = null; // this search's timing record
     this.marks = new FindMarks(cueEls, () => this.finished());
-    this.timeline = new FindTimeline(page.querySelector("#find-hits"), duration, (i) => this.setCurrent(i));
+    this.timeline = new FindTimeline(player);
     for (const button of this.stepButtons) button.hidden = false;
     this.listen();
     this.showStatus();
@@ -250,8 +146,9 @@ export class Find {
     return this.search.current;
   }
 
+  /** Every cue's words, folded and stemmed once (the text never changes). */
   texts() {
-    if (!this.folded) this.folded = this.marks.textEls.map((text) => fold(text ? text.textContent : ""));
+    if (!this.folded) this.folded = this.marks.textEls.map((text) => wordsOf(fold(text ? text.textContent : "")));
     return this.folded;
   }
 
@@ -261,11 +158,12 @@ export class Find {
     const began = performance.now();
     performance.mark("find-start");
     this.query = foldQuery(raw);
-    const found = findAll(this.query ? this.texts() : [], this.query);
+    const terms = parseFind(this.query, { typing: true });
+    const found = findWords(terms.length ? this.texts() : [], terms);
     for (const match of found.matches) match.seconds = this.player.timeAt(match.cue, match.from);
     this.search = { ...found, current: -1 };
     const pending = this.marks.show(this.search);
-    this.timeline.build(found.matches, found.byCue.size, this.player.audio.currentTime);
+    this.timeline.build(found.matches);
     this.showStatus();
     this.activate();
     this.record(raw, began, pending);
@@ -305,6 +203,7 @@ export class Find {
     const count = this.search.matches.length;
     const current = this.search.current;
     for (const button of this.stepButtons) button.disabled = count === 0;
+    if (this.playButton) this.playButton.hidden = current < 0;
     if (!status) return;
     status.classList.toggle("find-status--none", Boolean(query) && count === 0);
     status.dataset.count = String(count);
@@ -329,9 +228,17 @@ export class Find {
     if (!match) return;
     this.marks.sync(match.cue); // it may not be marked yet
     for (const mark of match.marks || []) mark.classList.add(CURRENT);
-    this.timeline.setCurrent(match.cue);
+    this.timeline.setCurrent(index);
     this.showStatus();
-    this.player.seek(match.seconds);
+    const marks = match.marks || [];
+    this.player.follower.reveal(marks[0] || this.cueEls[match.cue], match.cue);
+  }
+
+  /** Play from the current match: the reader's explicit choice. */
+  playMatch() {
+    const match = this.search.matches[this.search.current];
+    if (!match) return;
+    this.player.seek(match.seconds, { play: true });
   }
 
   /** Next (+1) or previous (-1) match, wrapping; the first step starts from playback. */
@@ -380,7 +287,11 @@ export class Find {
 
   onKey(event) {
     if (event.isComposing) return;
-    if (event.key === "Enter") {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      if (this.search.current < 0) this.step(1);
+      this.playMatch();
+    } else if (event.key === "Enter") {
       event.preventDefault();
       this.step(event.shiftKey ? -1 : 1);
     } else if (event.key === "Escape") {
@@ -407,7 +318,9 @@ export class Find {
     for (const button of this.stepButtons) {
       button.addEventListener("click", () => this.step(Number(button.dataset.step) < 0 ? -1 : 1));
     }
-    this.player.audio.addEventListener("timeupdate", () => this.timeline.showNow(this.player.audio.currentTime));
+    if (this.playButton) {
+      this.playButton.addEventListener("click", () => this.playMatch());
+    }
   }
 }
 

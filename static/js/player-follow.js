@@ -2,11 +2,35 @@
 // down the space below the sticky player bar. When the reader scrolls away (wheel, touch,
 // keys or the scrollbar, never our own scrolling) following pauses and "Back to now"
 // appears; it resumes from that button or when the current cue is scrolled back into view.
+// It never moves the page while the keyboard's focus is in the transcript (the reader is
+// tabbing through it), nor when the preferences turn it off (<html data-follow="off">).
+//
+// Right place, always: every cue is laid out (no content-visibility estimates: offsets
+// computed across skipped cues landed tens of paragraphs away), and a resize, rotation or
+// text-size change re-places the current cue (or, when not following, the paragraph that
+// was at the top of the screen).
+
+import { firstBelow } from "./cue-geometry.js";
 
 const SCROLL_KEYS = new Set(["PageUp", "PageDown", "Home", "End", "ArrowUp", "ArrowDown", " "]);
 const USER_SCROLL_WINDOW_MS = 800;
 const SETTLE_STEADY_FRAMES = 3; // a scroll has settled once its cue stays put this long
 const SETTLE_MAX_FRAMES = 120; // and gives up after about two seconds
+
+function followingOff() {
+  return document.documentElement.dataset.follow === "off";
+}
+
+/** Is the keyboard's focus inside ``list`` (tabbing through the transcript)? */
+function keyboardFocusIn(list) {
+  const active = document.activeElement;
+  if (!list || !active || !list.contains(active)) return false;
+  try {
+    return active.matches(":focus-visible");
+  } catch {
+    return true;
+  }
+}
 
 export class Follower {
   constructor(player) {
@@ -24,6 +48,12 @@ export class Follower {
     this.pending = null;
     this.check = null;
     this.reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+    this.list = this.page.querySelector("#cues");
+    // What scrolls: the reading pane under the player bar (site.css), so nothing ever
+    // slides under the bar; the document itself where there is no such pane (print).
+    this.scroller = this.page.querySelector(".reading") || document.scrollingElement;
+    this.paned = this.scroller !== document.scrollingElement;
+    this.topCue = 0; // when not following: the cue at the top of the screen, kept on resize
 
     this.autoScrolling = false; // a smooth scroll of ours is under way
     const userScroll = () => {
@@ -31,7 +61,7 @@ export class Follower {
       // The reader takes over: stop our smooth scroll so it doesn't swallow theirs.
       if (this.autoScrolling) {
         this.autoScrolling = false;
-        window.scrollTo({ top: window.scrollY, behavior: "instant" });
+        this.scroller.scrollTo({ top: this.scroller.scrollTop, behavior: "instant" });
       }
     };
     window.addEventListener("wheel", userScroll, { passive: true });
@@ -39,12 +69,18 @@ export class Follower {
     window.addEventListener("keydown", (event) => {
       if (SCROLL_KEYS.has(event.key)) userScroll();
     });
-    // Dragging the page's scrollbar: a press beside the document's content box.
+    // Dragging the scrollbar: a press beside the scroller's content box.
     window.addEventListener("pointerdown", (event) => {
-      if (event.clientX >= document.documentElement.clientWidth) userScroll();
+      const box = this.scroller.getBoundingClientRect();
+      if (event.clientX >= box.left + this.scroller.clientWidth && event.clientY >= box.top) userScroll();
     });
-    window.addEventListener("scroll", () => this.onScroll(), { passive: true });
-    window.addEventListener("scrollend", () => { this.autoScrolling = false; });
+    const events = this.paned ? this.scroller : window;
+    events.addEventListener("scroll", () => this.onScroll(), { passive: true });
+    events.addEventListener("scrollend", () => {
+      this.autoScrolling = false;
+      this.topCue = Math.max(0, firstBelow(this.player.cues, this.viewTop()));
+    });
+    this.watchSize();
     if (this.button) this.button.addEventListener("click", () => this.resume(true));
     if (this.bar && "ResizeObserver" in window) {
       new ResizeObserver((entries) => {
@@ -53,6 +89,7 @@ export class Follower {
         const height = Math.round(size ? size.blockSize : box.target.offsetHeight);
         if (height === this.barHeight) return;
         this.barHeight = height;
+        document.documentElement.style.setProperty("--bar-h", `${height}px`);
         this.watch(this.observed, true); // the observer's margin depends on it
       }).observe(this.bar);
     }
@@ -71,9 +108,8 @@ export class Follower {
     if (!("IntersectionObserver" in window)) return;
     if (rebuild || !this.observer) {
       if (this.observer) this.observer.disconnect();
-      this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), {
-        rootMargin: `-${this.barHeight}px 0px 0px 0px`,
-      });
+      this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), this.paned
+        ? { root: this.scroller } : { rootMargin: `-${this.barHeight}px 0px 0px 0px` });
     } else if (this.observed) {
       this.observer.unobserve(this.observed);
     }
@@ -88,7 +124,7 @@ export class Follower {
       if (!this.visible) {
         // Point "Back to now" the right way: is the current cue above or below the screen?
         const top = entry.rootBounds ? entry.rootBounds.top : 0;
-        this.point(entry.boundingClientRect.top < top ? "↑" : "↓");
+        this.point(entry.boundingClientRect.top < top ? "up" : "down");
       }
       if (this.visible && !this.following) this.resume(false);
       else if (!this.visible && this.following && this.recentlyScrolledByUser()) this.pause();
@@ -97,16 +133,16 @@ export class Follower {
 
   onCueChange(index) {
     const cue = index >= 0 ? this.player.cues[index] : null;
-    if (this.following && cue) {
+    if (this.following && cue && !followingOff() && !keyboardFocusIn(this.list)) {
       this.visible = true; // we are about to scroll it into view
       this.scrollSoon(index);
     }
     this.watch(cue);
   }
 
-  point(arrow) {
-    const icon = this.button && this.button.querySelector("[aria-hidden]");
-    if (icon && icon.textContent !== arrow) icon.textContent = arrow;
+  /** Point "Back to now" the way the current cue is: "up" or "down". */
+  point(way) {
+    if (this.button) this.button.classList.toggle("back-to-now--up", way === "up");
   }
 
   pause() {
@@ -136,48 +172,112 @@ export class Follower {
     });
   }
 
-  /** Where the page must scroll for cue ``index`` to sit a third of the way down. */
+  /** The top of the reading area on screen (viewport px): the pane's, or below the bar. */
+  viewTop() {
+    return this.paned ? this.scroller.getBoundingClientRect().top : this.barHeight;
+  }
+
+  /** Where the scroller must scroll for ``cue`` (or any element) to sit a third of the way down. */
   targetFor(cue) {
-    const room = window.innerHeight - this.barHeight;
-    const top = cue.getBoundingClientRect().top + window.scrollY - this.barHeight - room / 3;
-    return Math.max(0, Math.min(Math.round(top), document.documentElement.scrollHeight - window.innerHeight));
+    const { scroller } = this;
+    const room = this.paned ? scroller.clientHeight : window.innerHeight - this.barHeight;
+    const top = cue.getBoundingClientRect().top - this.viewTop() + scroller.scrollTop - room / 3;
+    return Math.max(0, Math.min(Math.round(top), scroller.scrollHeight - scroller.clientHeight));
+  }
+
+  /** Re-place after a resize, rotation or text-size change (the layout's widths moved). */
+  watchSize() {
+    let frame = 0;
+    let width = window.innerWidth;
+    let height = window.innerHeight;
+    const replace = () => {
+      frame = 0;
+      if (window.innerWidth === width && Math.abs(window.innerHeight - height) < 120 && !this.forced) return;
+      width = window.innerWidth;
+      height = window.innerHeight;
+      this.forced = false;
+      this.replace();
+    };
+    this.replaceSoon = (force = false) => {
+      this.forced = this.forced || force;
+      if (!frame) frame = requestAnimationFrame(replace);
+    };
+    window.addEventListener("resize", () => this.replaceSoon());
+    window.addEventListener("orientationchange", () => this.replaceSoon(true));
+    const probe = this.page.querySelector("#em-probe"); // 10em: its width moves with the text size
+    if (probe && "ResizeObserver" in window) {
+      let em = 0;
+      new ResizeObserver(() => {
+        const now = probe.offsetWidth;
+        if (em && now !== em) this.replaceSoon(true);
+        em = now;
+      }).observe(probe);
+    }
+  }
+
+  replace() {
+    if (this.following && this.player.current >= 0 && !followingOff()) {
+      this.scrollTo(this.player.current, { instant: true });
+    } else {
+      this.showAtTop(this.topCue);
+    }
+  }
+
+  /** Put cue ``index`` at the top of the screen, under the player bar (not following). */
+  showAtTop(index) {
+    const cue = this.player.cues[index];
+    if (!cue) return;
+    const top = cue.getBoundingClientRect().top - this.viewTop() + this.scroller.scrollTop;
+    this.scroller.scrollTo({ top: Math.max(0, Math.round(top)), behavior: "instant" });
+    this.topCue = index;
   }
 
   /** Scroll so cue ``index`` sits about a third of the way down below the player bar. */
   scrollTo(index, { instant = false } = {}) {
     const cue = this.player.cues[index];
     if (!cue) return;
-    const target = this.targetFor(cue);
-    if (Math.abs(target - window.scrollY) < 2) return;
-    const smooth = !instant && !this.reducedMotion.matches;
-    this.autoScrolling = smooth;
-    window.scrollTo({ top: target, behavior: smooth ? "smooth" : "instant" });
-    this.settle(index, smooth);
+    this.place(cue, instant, () => this.following && this.player.current === index);
   }
 
-  /** Cue groups far from the screen are laid out with an estimated height (content-visibility),
-   * so a scroll to a distant cue can land off once the real heights of the cues it
-   * reveals are known. After the scroll, check each frame and correct until the cue has
-   * stayed put for a few frames (unless the reader took over or a newer scroll began). */
-  settle(index, smooth) {
+  /** Show ``element`` (inside cue ``index``) a third of the way down, without following:
+   *  find's current match. Playback goes on where it is; "Back to now" returns to it. */
+  reveal(element, index) {
+    if (!element) return;
+    this.pause();
+    const token = (this.revealing = {});
+    this.place(element, false, () => !this.following && this.revealing === token);
+  }
+
+  place(element, instant, keep) {
+    const target = this.targetFor(element);
+    const moves = Math.abs(target - this.scroller.scrollTop) >= 2;
+    const smooth = !instant && !this.reducedMotion.matches && moves;
+    this.autoScrolling = smooth;
+    if (moves) this.scroller.scrollTo({ top: target, behavior: smooth ? "smooth" : "instant" });
+    this.settle(element, keep, smooth);
+  }
+
+  /** Layout can still move while a scroll runs (word timings arriving, fonts, the bar
+   * changing height). After the scroll, check each frame and correct until ``element``
+   * has stayed put for a few frames (while ``keep()`` holds, the reader has not taken over
+   * and no newer scroll began). */
+  settle(element, keep, smooth) {
     const token = {};
     this.check = token;
     let frames = 0;
     let steady = 0;
     const step = () => {
       if (this.check !== token) return;
-      const cue = this.player.cues[index];
-      if (!cue || !this.following || this.player.current !== index || this.recentlyScrolledByUser()
-          || frames++ > SETTLE_MAX_FRAMES) {
+      if (!element.isConnected || !keep() || this.recentlyScrolledByUser() || frames++ > SETTLE_MAX_FRAMES) {
         this.check = null;
         return;
       }
-      const target = this.targetFor(cue);
-      if (Math.abs(target - window.scrollY) < 2) {
+      const target = this.targetFor(element);
+      if (Math.abs(target - this.scroller.scrollTop) < 2) {
         steady += 1;
       } else {
         steady = 0;
-        window.scrollTo({ top: target, behavior: "instant" });
+        this.scroller.scrollTo({ top: target, behavior: "instant" });
       }
       if (steady >= SETTLE_STEADY_FRAMES) this.check = null;
       else requestAnimationFrame(step);
@@ -189,7 +289,7 @@ export class Follower {
         started = true;
         requestAnimationFrame(step);
       };
-      window.addEventListener("scrollend", begin, { once: true });
+      (this.paned ? this.scroller : window).addEventListener("scrollend", begin, { once: true });
       window.setTimeout(begin, 1500); // no scrollend (older browsers, or nothing moved)
     } else {
       requestAnimationFrame(step);

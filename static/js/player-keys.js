@@ -1,88 +1,90 @@
-// Keyboard shortcuts: Space play/pause, ←/→ 5 s, j/k previous/next cue, / search, ? help.
+// Keyboard shortcuts, as on YouTube and in most players:
+//   k or Space  play / pause        j / l   back / forward 10 s     ← / →  5 s
+//   [ / ]       previous / next paragraph      < / >  slower / faster     m  mute
+//   /           find in this episode            ?      these shortcuts
+// They never act while a button, a menu, a field or the scrubber has the focus (those keep
+// their own keys), nor with Ctrl/Alt/Cmd held; the preferences can turn them all off
+// (WCAG 2.1.4: <html data-shortcuts="off">).
 
 const SEEK_STEP = 5;
+const JUMP_STEP = 10;
 
-function isTyping(element) {
-  if (!element || !element.tagName) return false;
-  if (element.isContentEditable) return true;
-  return element.tagName === "INPUT" || element.tagName === "TEXTAREA" || element.tagName === "SELECT";
+/** Controls that own the keys pressed on them. A link is not one: Enter follows it, the
+ *  shortcuts still work (the transcript's time links are links). */
+const OWNS_KEYS = "button, select, input, textarea, summary, audio, video, [contenteditable], " +
+  "[role=button], [role=slider], [role=checkbox], [role=switch], [role=menuitem], [role=tab], " +
+  "[role=option], [role=listbox], [role=combobox], [role=textbox]";
+
+export function ownsKeys(element) {
+  if (!element || !element.closest) return false;
+  return element.isContentEditable || Boolean(element.closest(OWNS_KEYS));
 }
 
-/** Elements that Space activates (a link is not one: Enter follows it, Space still plays). */
-function spaceActivates(element) {
-  if (!element || !element.closest) return false;
-  return Boolean(element.closest("button, summary, audio, video, [role=button], [role=slider], " +
-    "[role=checkbox], [role=switch], [role=menuitem], [role=tab], [role=option]"));
+export function shortcutsOn() {
+  return document.documentElement.dataset.shortcuts !== "off";
+}
+
+/** The key's action: a function of the player, or null. */
+function actionFor(key, player, helpers) {
+  switch (key) {
+    case "k": case "K": case " ": case "Spacebar": return () => player.toggle();
+    case "j": case "J": return () => player.seekBy(-JUMP_STEP);
+    case "l": case "L": return () => player.seekBy(JUMP_STEP);
+    case "ArrowLeft": return () => player.seekBy(-SEEK_STEP);
+    case "ArrowRight": return () => player.seekBy(SEEK_STEP);
+    case "[": return () => player.stepCue(-1);
+    case "]": return () => player.stepCue(1);
+    case "<": return () => helpers.speed(-1);
+    case ">": return () => helpers.speed(1);
+    case "m": case "M": return () => { player.audio.muted = !player.audio.muted; };
+    case "/": return helpers.find;
+    case "?": return helpers.help;
+    default: return null;
+  }
+}
+
+/** One step slower or faster through the speed menu's choices. */
+function changeSpeed(player, direction) {
+  const select = player.page.querySelector("#speed");
+  if (!select) return;
+  const rates = Array.from(select.options, (o) => Number(o.value));
+  const now = player.audio.playbackRate || 1;
+  let index = rates.findIndex((rate) => rate >= now - 1e-9);
+  if (index < 0) index = rates.length - 1;
+  if (direction < 0 && rates[index] >= now - 1e-9) index -= 1;
+  else if (direction > 0 && rates[index] <= now + 1e-9) index += 1;
+  const rate = rates[Math.min(rates.length - 1, Math.max(0, index))];
+  player.audio.defaultPlaybackRate = rate;
+  player.audio.playbackRate = rate;
 }
 
 export function startKeys(player) {
-  const { page, audio } = player;
+  const { page } = player;
   const dialog = page.querySelector("dialog#shortcuts") || document.querySelector("dialog#shortcuts");
   const button = page.querySelector("#shortcuts-button");
-
-  function openHelp() {
-    if (!dialog || dialog.open) return;
-    if (typeof dialog.showModal === "function") dialog.showModal();
-    else dialog.setAttribute("open", "");
+  const helpers = {
+    speed: (direction) => changeSpeed(player, direction),
+    help() {
+      if (dialog && !dialog.open) dialog.showModal();
+    },
+    find() {
+      const search = page.querySelector("form.find input[name=q]");
+      if (!search) return false;
+      search.focus();
+      search.select();
+      return true;
+    },
+  };
+  if (button) {
+    button.hidden = false;
+    button.addEventListener("click", helpers.help);
   }
-  if (button) button.addEventListener("click", openHelp);
-
-  function stepCue(delta) {
-    const here = player.current;
-    const next = Math.min(player.cues.length - 1, Math.max(0, (here < 0 ? -1 : here) + delta));
-    if (next === here || next < 0) return;
-    player.seek(player.starts[next], { play: !audio.paused });
-  }
-
-  function seekBy(delta) {
-    player.seek(audio.currentTime + delta, { play: !audio.paused });
-  }
-
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
-    const target = event.target;
-    if (isTyping(target)) return;
-    if (document.querySelector("dialog[open]")) return; // the dialog has the keyboard
-    const key = event.key;
-    if (key === "?") {
-      event.preventDefault();
-      openHelp();
-      return;
-    }
-    if (key === "/") {
-      const search = document.querySelector("input[name=q]");
-      if (search) {
-        event.preventDefault();
-        search.focus();
-        if (search.select) search.select();
-      }
-      return;
-    }
-    if (event.shiftKey) return;
-    switch (key) {
-      case " ":
-      case "Spacebar":
-        if (spaceActivates(target)) return;
-        event.preventDefault();
-        player.toggle();
-        break;
-      case "ArrowLeft":
-      case "ArrowRight":
-        if (target && target.closest && target.closest("audio, video, [role=slider]")) return;
-        event.preventDefault();
-        seekBy(key === "ArrowLeft" ? -SEEK_STEP : SEEK_STEP);
-        break;
-      case "j":
-      case "J":
-        event.preventDefault();
-        stepCue(-1);
-        break;
-      case "k":
-      case "K":
-        event.preventDefault();
-        stepCue(1);
-        break;
-      default:
-    }
+    if (!shortcutsOn() || ownsKeys(event.target) || document.querySelector("dialog[open]")) return;
+    const action = actionFor(event.key, player, helpers);
+    if (!action) return;
+    if (action() === false) return; // nothing to do here (no find box in the embed)
+    event.preventDefault();
   });
 }

@@ -2,8 +2,10 @@
 //
 //   const player = startPlayer(page);
 //   player.audio, player.cues, player.starts, player.indexAt(s), player.current,
-//   player.seek(s, {play, scroll}), player.playRange(start, end), player.follow(),
-//   player.duration();  the page fires "listenalong:cuechange" {index, previous}.
+//   player.seek(s, {play, scroll}), player.seekBy(delta), player.stepCue(delta),
+//   player.playRange(start, end), player.follow(), player.duration();
+//   the page fires "listenalong:cuechange" {index, previous} and, when the browser
+//   refuses to start playback by itself, "listenalong:refused".
 //
 // The sync never scans the cues: each tick is O(1) while playback stays in the same cue
 // and a binary search otherwise, and only the old and new current cue are touched.
@@ -13,10 +15,11 @@ import { RangePlayback } from "./player-range.js";
 import { WordHighlighter } from "./player-words.js";
 import { startKeys } from "./player-keys.js";
 import { startMemory } from "./player-memory.js";
+import { startLanding } from "./player-landing.js";
+import { startControls } from "./controls.js";
+import { startMediaSession } from "./media-session.js";
 import { textOffset } from "./text-marks.js";
 import { fragmentMoment, lastAtOrBefore, startMoment } from "./time.js";
-
-const noop = () => {};
 
 /** Timing counters, read by bench/bench_playback.py (cheap: two clock reads per update). */
 function newStats() {
@@ -53,7 +56,7 @@ export class Player {
     this.page = page;
     this.audio = page.querySelector("#player");
     this.list = page.querySelector("#cues");
-    // The cues, in order (in groups of 20: <div class="cue-group">, see site.css).
+    // The cues, in order.
     this.cues = this.list ? Array.from(this.list.getElementsByClassName("cue")) : [];
     this.starts = new Float64Array(this.cues.length);
     this.cues.forEach((cue, i) => { this.starts[i] = Number(cue.getAttribute("data-start")) || 0; });
@@ -117,8 +120,28 @@ export class Player {
 
   play() {
     const promise = this.audio.play();
-    // Autoplay may be refused until the reader interacts: that is fine, stay paused.
-    if (promise && promise.catch) promise.catch(noop);
+    // Autoplay may be refused until the reader interacts: stay paused, and say so (the
+    // landing offers a "Play from …" button).
+    if (promise && promise.catch) {
+      promise.catch((error) => {
+        if (error && error.name === "NotAllowedError") {
+          this.page.dispatchEvent(new CustomEvent("listenalong:refused", { detail: { at: this.audio.currentTime } }));
+        }
+      });
+    }
+  }
+
+  /** Forward (or back, negative) by ``delta`` seconds, playing on if playing. */
+  seekBy(delta) {
+    this.seek(this.audio.currentTime + delta, { play: !this.audio.paused });
+  }
+
+  /** To the start of the next (+1) or previous (-1) cue. */
+  stepCue(delta) {
+    const here = this.current;
+    const next = Math.min(this.cues.length - 1, Math.max(0, (here < 0 ? -1 : here) + delta));
+    if (next === here || next < 0) return;
+    this.seek(this.starts[next], { play: !this.audio.paused });
   }
 
   toggle() {
@@ -182,19 +205,19 @@ export class Player {
   /** Seconds of the word (or, without word timings, the sentence) under the pointer. */
   clickedSentenceTime(cue, event) {
     const at = caretOffset(cue.querySelector(".cue-text"), event);
-    if (at < 0) return null;
-    const word = this.words.timeAt(this.cues.indexOf(cue), at);
-    if (word !== null) return word;
-    const model = this.sentences.modelOf(cue);
-    return model.times[sentenceOfOffset(model, at)];
+    return at < 0 ? null : this.timeAt(this.cues.indexOf(cue), at);
   }
 
   /** When character ``offset`` of cue ``index`` is said: its word's onset with word
-   *  timings (``end``: when the next word starts), else the cue's start (or end). */
+   *  timings (``end``: when the next word starts), else its sentence's estimated start
+   *  (``end``: the cue's end). */
   timeAt(index, offset, { end = false } = {}) {
     const word = this.words.timeAt(index, offset, { end });
     if (word !== null) return word;
-    return end ? Number(this.cues[index].dataset.end) : this.starts[index];
+    const cue = this.cues[index];
+    if (end) return Number(cue.dataset.end);
+    const model = this.sentences.modelOf(cue);
+    return model.times[sentenceOfOffset(model, offset)];
   }
 
   /** Re-highlight the current cue (word timings just arrived). */
@@ -223,20 +246,25 @@ export class Player {
   }
 }
 
+/** The server puts a shared moment on the audio's src as a media fragment (#t=start,end)
+ *  for pages without JavaScript; the player keeps ranges itself, and the browser's own
+ *  fragment end would pause playback once more after the range is done. */
+function dropMediaFragment(audio) {
+  const src = audio.getAttribute("src") || "";
+  if (src.includes("#")) audio.setAttribute("src", src.slice(0, src.indexOf("#")));
+}
+
 export function startPlayer(page) {
+  dropMediaFragment(page.querySelector("#player"));
   const player = new Player(page);
-  for (const hidden of page.querySelectorAll(".speed[hidden], #shortcuts-button[hidden]")) {
-    hidden.hidden = false;
-  }
+  player.controls = startControls(player);
   startKeys(player);
+  const title = page.querySelector(".episode-title");
+  const icon = document.querySelector("link[rel=icon]");
+  startMediaSession(player, title ? title.textContent.trim() : document.title, icon ? icon.href : null);
   if (page.dataset.wordsUrl) player.words.load(page.dataset.wordsUrl);
   const moment = startMoment(page);
   const memory = startMemory(player, moment);
-  if (moment.start !== null) {
-    memory.dismiss();
-    player.playRange(moment.start, moment.end, { play: true, instant: true });
-  } else if (player.audio.currentTime > 0) {
-    player.sync();
-  }
+  startLanding(player, moment, memory);
   return player;
 }

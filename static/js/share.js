@@ -1,5 +1,6 @@
-// Sharing moments: "Share" (a link at the current time), "Copy quote", and a small popover
-// for text selected in the transcript (a link to the selected cues' range, or the quote).
+// Sharing moments: "Share" opens the share dialog (share-dialog.js: a link at the current
+// time or to a stretch, the quote, the embed code, a clip), and a small popover offers
+// text selected in the transcript (a link to the selected cues' range, or the quote).
 //
 //   startShare(page, player)   — player is player.js's Player
 //
@@ -9,7 +10,8 @@
 // (player.playRange); copying and the toast are clipboard.js's.
 import { Toast, copyText, shareLink } from "./clipboard.js";
 import { textOffset } from "./text-marks.js";
-import { clock, momentHref } from "./time.js";
+import { momentHref, shortClock } from "./time.js";
+import { ShareDialog } from "./share-dialog.js";
 
 function flat(text) {
   return String(text).replace(/\s+/g, " ").trim();
@@ -77,11 +79,11 @@ export class Share {
     return "";
   }
 
-  /** “text” — Speaker, Episode [HH:MM:SS] URL */
+  /** “text” — Speaker, Episode [1:19:04] URL */
   quoteLine(text, index, url) {
     const speaker = this.speakerOf(index);
     const who = speaker ? `${speaker}, ${this.title}` : this.title;
-    return `“${text}” — ${who} [${clock(this.player.starts[index])}] ${url}`;
+    return `“${text}” — ${who} [${shortClock(this.player.starts[index])}] ${url}`;
   }
 
   cueText(index) {
@@ -98,13 +100,13 @@ export class Share {
   }
 
   /** The paragraph playing now, as a quote with its link. */
-  quoteNow() {
+  quoteNowText() {
     const { player } = this;
-    if (!player.cues.length) return;
+    if (!player.cues.length) return "";
     const here = player.current >= 0 ? player.current : player.indexAt(player.audio.currentTime);
     const index = Math.max(0, here);
     const start = player.starts[index];
-    this.copy(this.quoteLine(this.cueText(index), index, this.linkTo(start)));
+    return this.quoteLine(this.cueText(index), index, this.linkTo(start));
   }
 
   /** What is selected in the transcript: {first, last, range, quote, link}, or null. */
@@ -138,7 +140,7 @@ export class Share {
     const start = this.player.timeAt(first, from);
     const end = this.player.timeAt(last, to, { end: true });
     const link = end > start ? this.linkTo(start, end, start) : this.linkTo(start);
-    return { first, last, range, link, quote: this.quoteLine(parts.join(" "), first, link) };
+    return { first, last, range, link, start, end, quote: this.quoteLine(parts.join(" "), first, link) };
   }
 }
 
@@ -232,19 +234,15 @@ export class SelectionPopover {
 export function startShare(page, player) {
   const share = new Share(page, player);
   const shareButton = page.querySelector("#share-button");
-  const quoteButton = page.querySelector("#quote-button");
+  const dialogElement = document.querySelector("dialog#share-dialog");
+  const dialog = dialogElement ? new ShareDialog(share, dialogElement) : null;
   if (shareButton) {
     shareButton.hidden = false;
-    shareButton.addEventListener("click", () => share.share(share.linkTo(Math.floor(player.audio.currentTime || 0))));
-  }
-  if (quoteButton) {
-    quoteButton.hidden = false;
-    // Keep a selection in the transcript alive while the button is pressed.
-    quoteButton.addEventListener("mousedown", (event) => event.preventDefault());
-    quoteButton.addEventListener("click", () => {
-      const picked = share.selected();
-      if (picked) share.copy(picked.quote);
-      else share.quoteNow();
+    // A press keeps the transcript's selection alive (the dialog offers its stretch).
+    shareButton.addEventListener("mousedown", (event) => event.preventDefault());
+    shareButton.addEventListener("click", () => {
+      if (dialog) dialog.open();
+      else share.share(share.linkTo(Math.floor(player.audio.currentTime || 0)));
     });
   }
   new SelectionPopover(share, shareButton);

@@ -1,0 +1,234 @@
+// The page's own player controls, over the native <audio> (which a page without
+// JavaScript keeps): play/pause, back 15 s / forward 30 s, a scrubber, the time played
+// and left, speed and volume.
+//
+//   const controls = startControls(player);
+//   controls.scrubber.marks("find-hits", seconds[], current)   — ticks on the scrubber
+//   controls.scrubber.showRange(start, end)                    — a shared range
+//
+// The scrubber (role=slider) is dragged with a time tooltip (pointer capture, so a thumb
+// can slide off it vertically and keep control), and moved from the keyboard: ←/→ 5 s,
+// PageUp/PageDown 60 s, Home/End. A drag previews the time and seeks once, on release.
+import { shortClock } from "./time.js";
+
+const SKIP_KEYS = { ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -60, PageUp: 60 };
+const MAX_MARKS = 200;
+
+function percent(seconds, duration) {
+  return duration > 0 ? Math.min(100, Math.max(0, (seconds / duration) * 100)) : 0;
+}
+
+/** The seek bar: where playback is, what was chosen to share, where find's hits are. */
+export class Scrubber {
+  constructor(player, element) {
+    this.player = player;
+    this.element = element;
+    this.fill = element.querySelector(".scrub-fill");
+    this.thumb = element.querySelector(".scrub-thumb");
+    this.tip = element.querySelector(".scrub-tip");
+    this.range = element.querySelector(".scrub-range");
+    this.track = element.querySelector(".scrub-track");
+    this.dragging = false;
+    this.shownValue = -1;
+    this.listen();
+  }
+
+  duration() {
+    return this.player.duration();
+  }
+
+  /** Seconds at the pointer's x. */
+  timeAtX(clientX) {
+    const box = this.track.getBoundingClientRect();
+    const fraction = box.width > 0 ? (clientX - box.left) / box.width : 0;
+    return Math.min(1, Math.max(0, fraction)) * this.duration();
+  }
+
+  /** Show ``seconds`` as the position (the playhead, or a drag's preview). */
+  show(seconds) {
+    const whole = Math.floor(seconds);
+    const at = `${percent(seconds, this.duration())}%`;
+    this.fill.style.width = at;
+    this.thumb.style.left = at;
+    if (whole === this.shownValue) return;
+    this.shownValue = whole;
+    const { element } = this;
+    element.setAttribute("aria-valuenow", String(whole));
+    element.setAttribute("aria-valuemax", String(Math.round(this.duration())));
+    element.setAttribute("aria-valuetext", `${shortClock(seconds)} of ${shortClock(this.duration())}`);
+  }
+
+  showTip(seconds) {
+    this.tip.hidden = false;
+    this.tip.textContent = shortClock(seconds);
+    this.tip.style.left = `${percent(seconds, this.duration())}%`;
+  }
+
+  /** A shared range [start, end] as a band on the bar (null: none). */
+  showRange(start, end) {
+    if (!this.range) return;
+    this.range.hidden = start === null || end === null || end <= start;
+    if (this.range.hidden) return;
+    const duration = this.duration();
+    this.range.style.left = `${percent(start, duration)}%`;
+    this.range.style.width = `${percent(end, duration) - percent(start, duration)}%`;
+  }
+
+  /** Ticks in the layer ``id`` at ``times`` (seconds; those closer than 1/MAX_MARKS of the
+   *  episode share one), with the one at ``current`` (an index into times) set apart. */
+  marks(id, times, current = -1) {
+    const layer = this.element.querySelector(`#${id}`);
+    if (!layer) return;
+    const duration = this.duration();
+    const fragment = document.createDocumentFragment();
+    let lastSlot = -1;
+    times.forEach((seconds, i) => {
+      const slot = Math.floor((percent(seconds, duration) / 100) * MAX_MARKS);
+      if (slot === lastSlot && i !== current) return;
+      lastSlot = slot;
+      const tick = document.createElement("span");
+      tick.className = i === current ? "scrub-mark scrub-mark--current" : "scrub-mark";
+      tick.style.left = `${percent(seconds, duration)}%`;
+      fragment.appendChild(tick);
+    });
+    layer.replaceChildren(fragment);
+    layer.hidden = times.length === 0;
+  }
+
+  onPointerDown(event) {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    this.dragging = true;
+    this.element.setPointerCapture(event.pointerId);
+    this.element.classList.add("scrubber--dragging");
+    this.element.focus({ preventScroll: true });
+    this.onPointerMove(event);
+  }
+
+  onPointerMove(event) {
+    const at = this.timeAtX(event.clientX);
+    this.showTip(at);
+    if (this.dragging) this.show(at);
+  }
+
+  onPointerUp(event) {
+    if (!this.dragging) return;
+    this.dragging = false;
+    this.element.classList.remove("scrubber--dragging");
+    this.tip.hidden = true;
+    this.player.seek(this.timeAtX(event.clientX), { play: !this.player.audio.paused });
+  }
+
+  onKey(event) {
+    const { audio } = this.player;
+    let target = null;
+    if (event.key in SKIP_KEYS) target = audio.currentTime + SKIP_KEYS[event.key];
+    else if (event.key === "Home") target = 0;
+    else if (event.key === "End") target = Math.max(0, this.duration() - 1);
+    if (target === null || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    this.player.seek(target, { play: !audio.paused });
+  }
+
+  listen() {
+    const { element } = this;
+    element.addEventListener("pointerdown", (event) => this.onPointerDown(event));
+    element.addEventListener("pointermove", (event) => this.onPointerMove(event));
+    element.addEventListener("pointerup", (event) => this.onPointerUp(event));
+    element.addEventListener("pointercancel", () => {
+      this.dragging = false;
+      this.tip.hidden = true;
+      this.element.classList.remove("scrubber--dragging");
+    });
+    element.addEventListener("pointerleave", () => {
+      if (!this.dragging) this.tip.hidden = true;
+    });
+    element.addEventListener("keydown", (event) => this.onKey(event));
+  }
+}
+
+/** A button clicked with a pointer lets go of the focus: Space afterwards is the player's
+ *  play/pause, not that button's action again (a keyboard user's focus stays put). */
+export function noFocusAfterClick(button) {
+  button.addEventListener("click", (event) => {
+    if (event.detail > 0 && document.activeElement === button) button.blur();
+  });
+}
+
+export class Controls {
+  constructor(player, box) {
+    this.player = player;
+    this.box = box;
+    this.audio = player.audio;
+    this.playButton = box.querySelector("#ctl-play");
+    this.now = box.querySelector("#ctl-now");
+    this.left = box.querySelector("#ctl-left");
+    this.mute = box.querySelector("#ctl-mute");
+    this.volume = box.querySelector("#ctl-volume");
+    this.scrubber = new Scrubber(player, box.querySelector("#scrubber"));
+    this.shownSecond = -1;
+    this.listen();
+    this.update();
+    this.showPlaying();
+    this.showVolume();
+  }
+
+  update() {
+    const t = this.audio.currentTime;
+    if (!this.scrubber.dragging) this.scrubber.show(t);
+    const whole = Math.floor(t);
+    if (whole === this.shownSecond) return;
+    this.shownSecond = whole;
+    this.now.textContent = shortClock(t);
+    const remaining = Math.max(0, this.player.duration() - t);
+    this.left.lastChild.textContent = `−${shortClock(remaining)}`;
+  }
+
+  showPlaying() {
+    const paused = this.audio.paused;
+    this.box.classList.toggle("controls--playing", !paused);
+    this.playButton.setAttribute("aria-label", paused ? "Play" : "Pause");
+    this.playButton.title = paused ? "Play (k)" : "Pause (k)";
+  }
+
+  showVolume() {
+    const muted = this.audio.muted || this.audio.volume === 0;
+    this.mute.setAttribute("aria-pressed", String(muted));
+    this.box.classList.toggle("controls--muted", muted);
+    if (this.volume && Number(this.volume.value) !== this.audio.volume) this.volume.value = String(this.audio.volume);
+  }
+
+  listen() {
+    const { audio, player } = this;
+    for (const button of this.box.querySelectorAll("button")) noFocusAfterClick(button);
+    this.playButton.addEventListener("click", () => player.toggle());
+    for (const skip of this.box.querySelectorAll("[data-skip]")) {
+      skip.addEventListener("click", () => player.seek(audio.currentTime + Number(skip.dataset.skip),
+        { play: !audio.paused }));
+    }
+    this.mute.addEventListener("click", () => { audio.muted = !audio.muted; });
+    if (this.volume) {
+      this.volume.addEventListener("input", () => {
+        audio.volume = Number(this.volume.value);
+        audio.muted = audio.volume === 0;
+      });
+    }
+    const update = () => this.update();
+    for (const name of ["timeupdate", "seeked", "seeking", "durationchange", "loadedmetadata"]) {
+      audio.addEventListener(name, update);
+    }
+    for (const name of ["play", "pause", "ended"]) audio.addEventListener(name, () => this.showPlaying());
+    audio.addEventListener("volumechange", () => this.showVolume());
+  }
+}
+
+/** Show the page's controls in place of the native ones (which stay without JS). */
+export function startControls(player) {
+  const box = player.page.querySelector("#controls");
+  if (!box) return null;
+  const controls = new Controls(player, box);
+  box.hidden = false;
+  player.audio.controls = false;
+  player.audio.classList.add("player--enhanced");
+  return controls;
+}

@@ -1,0 +1,54 @@
+// Lock-screen, headset and notification controls (the Media Session API): the episode's
+// title and artwork, play/pause, back 15 s / forward 30 s, seeking, and previous/next
+// paragraph; the position is kept up to date so the lock screen's bar is right.
+
+const SKIP_BACK = 15;
+const SKIP_FORWARD = 30;
+
+function setHandler(session, action, handler) {
+  try {
+    session.setActionHandler(action, handler);
+  } catch {
+    // this browser does not know that action: fine
+  }
+}
+
+function updatePosition(session, player) {
+  const { audio } = player;
+  const duration = player.duration();
+  if (!session.setPositionState || !(duration > 0)) return;
+  try {
+    session.setPositionState({
+      duration, playbackRate: audio.playbackRate || 1,
+      position: Math.min(duration, Math.max(0, audio.currentTime)),
+    });
+  } catch {
+    // a transient state (position past a duration that is still changing)
+  }
+}
+
+export function startMediaSession(player, title, artwork) {
+  const session = navigator.mediaSession;
+  if (!session || typeof window.MediaMetadata !== "function") return null;
+  const { audio } = player;
+  session.metadata = new window.MediaMetadata({
+    title, artist: "Listenalong", album: "Listenalong",
+    artwork: artwork ? [{ src: artwork, sizes: "512x512", type: "image/svg+xml" }] : [],
+  });
+  setHandler(session, "play", () => player.play());
+  setHandler(session, "pause", () => audio.pause());
+  setHandler(session, "seekbackward", (details) => player.seekBy(-(details.seekOffset || SKIP_BACK)));
+  setHandler(session, "seekforward", (details) => player.seekBy(details.seekOffset || SKIP_FORWARD));
+  setHandler(session, "seekto", (details) => {
+    if (Number.isFinite(details.seekTime)) player.seek(details.seekTime, { play: !audio.paused });
+  });
+  setHandler(session, "previoustrack", () => player.stepCue(-1));
+  setHandler(session, "nexttrack", () => player.stepCue(1));
+  const position = () => updatePosition(session, player);
+  for (const name of ["loadedmetadata", "ratechange", "seeked", "play", "pause"]) {
+    audio.addEventListener(name, position);
+  }
+  audio.addEventListener("play", () => { session.playbackState = "playing"; });
+  audio.addEventListener("pause", () => { session.playbackState = "paused"; });
+  return session;
+}

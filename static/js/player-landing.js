@@ -1,0 +1,103 @@
+// Where the page starts, and what it shows there:
+//  - a shared moment (?t= or #t=): the player goes there; when the browser refuses to
+//    start playback by itself, a "▶ Play from 1:19:00" prompt with the episode's title
+//    shows in the player bar;
+//  - a reload or back/forward: the place the reader left (the playhead, and the paragraph
+//    at the top of the screen when not following), not the browser's restored scroll offset,
+//    which lands elsewhere once skipped groups of cues have their real heights
+//    (content-visibility); kept in sessionStorage, for this tab only;
+//  - else the beginning (with the memory's resume offer).
+import { firstBelow } from "./cue-geometry.js";
+import { shortClock } from "./time.js";
+
+const KEY = "listenalong:place:";
+
+function session() {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+function navigationType() {
+  const entry = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  return entry ? entry.type : "navigate";
+}
+
+/** Save where the reader is when the page goes away. */
+function keepPlace(player, key) {
+  window.addEventListener("pagehide", () => {
+    const store = session();
+    if (!store) return;
+    const { follower } = player;
+    const top = firstBelow(player.cues, follower.viewTop());
+    const place = { t: player.audio.currentTime, following: follower.following, top };
+    try {
+      store.setItem(key, JSON.stringify(place));
+    } catch {
+      // storage full or refused: the page starts at the beginning next time
+    }
+  });
+}
+
+function savedPlace(key) {
+  const store = session();
+  if (!store || !["reload", "back_forward"].includes(navigationType())) return null;
+  try {
+    const place = JSON.parse(store.getItem(key) || "null");
+    return place && Number.isFinite(place.t) ? place : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Back where the reader was: the playhead (paused), and the same paragraph on screen. */
+function restorePlace(player, place) {
+  player.seek(place.t, { play: false, scroll: false });
+  const { follower } = player;
+  if (place.following !== false) {
+    follower.scrollTo(Math.max(0, player.current), { instant: true });
+  } else {
+    follower.pause();
+    follower.showAtTop(Math.min(player.cues.length - 1, Math.max(0, Number(place.top) || 0)));
+  }
+}
+
+/** The "▶ Play from …" prompt, shown when autoplay was refused at a shared moment. */
+function offerPlay(player, start) {
+  const prompt = player.page.querySelector("#play-prompt");
+  if (!prompt) return;
+  const button = prompt.querySelector("#play-prompt-button");
+  const time = prompt.querySelector("#play-prompt-time");
+  if (time) time.textContent = shortClock(start);
+  const hide = () => { prompt.hidden = true; };
+  player.page.addEventListener("listenalong:refused", () => {
+    if (!player.audio.paused) return;
+    prompt.hidden = false;
+  }, { once: true });
+  if (button) {
+    button.addEventListener("click", () => {
+      hide();
+      player.seek(player.audio.currentTime, { play: true, scroll: true });
+    });
+  }
+  player.audio.addEventListener("playing", hide, { once: true });
+}
+
+export function startLanding(player, moment, memory) {
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+  const key = KEY + (player.page.dataset.slug || "");
+  keepPlace(player, key);
+  const place = moment.start === null ? savedPlace(key) : null;
+  if (moment.start !== null) {
+    memory.dismiss();
+    offerPlay(player, moment.start);
+    player.playRange(moment.start, moment.end, { play: true, instant: true });
+  } else if (place) {
+    memory.dismiss();
+    restorePlace(player, place);
+  } else if (player.audio.currentTime > 0) {
+    player.sync();
+  }
+}

@@ -1,0 +1,55 @@
+// The preferences panel: theme, text size, line width, follow, highlight, shortcuts.
+//
+// Each choice is shown at once as a data attribute of <html> (the stylesheet and the
+// scripts read those) and kept for this browser in one cookie, which the server reads to
+// render every page in them from the first byte (webapp/core/preferences.py).
+
+const COOKIE = "listenalong_prefs";
+const YEAR = 365 * 24 * 3600;
+const SWITCHES = ["follow", "highlight", "shortcuts"];
+const CHOICES = ["theme", "size", "width"];
+
+function current(form) {
+  const values = {};
+  for (const name of CHOICES) {
+    const field = form.elements[name];
+    if (field) values[name] = field.value;
+  }
+  for (const name of SWITCHES) {
+    const box = form.elements[name];
+    if (box) values[name] = box.checked;
+  }
+  return values;
+}
+
+function save(values) {
+  const query = new URLSearchParams();
+  for (const name of CHOICES) if (values[name]) query.set(name, values[name]);
+  for (const name of SWITCHES) if (name in values) query.set(name, values[name] ? "1" : "0");
+  const secure = window.location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = `${COOKIE}=${query.toString()}; Path=/; Max-Age=${YEAR}; SameSite=Lax${secure}`;
+}
+
+function apply(values) {
+  const root = document.documentElement.dataset;
+  for (const name of CHOICES) if (values[name]) root[name] = values[name];
+  for (const name of SWITCHES) if (name in values) root[name] = values[name] ? "on" : "off";
+}
+
+export function startPrefs(page, player) {
+  const dialog = document.querySelector("dialog#prefs");
+  const button = page.querySelector("#prefs-button");
+  const form = dialog && dialog.querySelector("#prefs-form");
+  if (!dialog || !button || !form) return null;
+  button.hidden = false;
+  button.addEventListener("click", () => dialog.showModal());
+  form.addEventListener("change", (event) => {
+    const values = current(form);
+    const layoutMoved = event.target.name === "size" || event.target.name === "width";
+    apply(values);
+    save(values);
+    if (event.target.name === "follow" && values.follow) player.follow();
+    if (layoutMoved && player.follower.replaceSoon) player.follower.replaceSoon(true);
+  });
+  return dialog;
+}

@@ -1,0 +1,138 @@
+"""WCAG 2.2 AA, as axe-core checks it (npm, installed by `make test`): no violations and no
+undecidable colour contrast on every page and state a listener meets — the library, the
+episode (idle, playing, find open, share dialog, preferences, dark theme, a phone), the
+search results, the embed and the 404 page. Plus what axe cannot see: focus never hidden
+under the sticky bar (2.4.11), targets of at least 24 px (2.5.8), a way past the transcript,
+speakers as headings."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from support import REPO
+
+pytestmark = pytest.mark.browser
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+READY = "() => performance.getEntriesByName('listenalong:ready').length > 0"
+
+
+def axe(page) -> dict:
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing: run npm ci ({AXE})")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+                         ".then(r => ({violations: r.violations.map(v => ({id: v.id, impact: v.impact,"
+                         " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary)})),"
+                         " contrast: r.incomplete.filter(v => v.id === 'color-contrast')"
+                         ".flatMap(v => v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' ' + (n.any[0] || {}).message))}))",
+                         TAGS)
+
+
+def assert_clean(page, what: str):
+    page.wait_for_timeout(150)  # transitions (the toast, hover colours) end
+    result = axe(page)
+    assert result["violations"] == [], f"{what}: {json.dumps(result['violations'], indent=1)}"
+    assert result["contrast"] == [], f"{what}: undecidable contrast: {result['contrast']}"
+
+
+@pytest.fixture
+def axe_context(browser):
+    contexts = []
+
+    def make(width=1280, height=800, scheme="light"):
+        context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True,
+                                      color_scheme=scheme)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def open_episode(page, url):
+    page.goto(url)
+    page.wait_for_function(READY)
+    page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=metaverse", "/search?q=zzzqqq", "/no/such/page",
+                                  "/episodes/seed/embed?t=4740"])
+def test_pages_have_no_violations(axe_context, seed_server, path):
+    page = axe_context()
+    page.goto(seed_server.url + path)
+    if "embed" in path:
+        page.wait_for_function(READY)
+        page.evaluate("document.querySelector('#player').pause()")
+    assert_clean(page, path)
+
+
+@pytest.mark.parametrize("scheme,width", [("light", 1280), ("dark", 1280), ("light", 390), ("dark", 390)])
+def test_the_episode_page_in_every_state_has_no_violations(axe_context, seed_server, scheme, width):
+    page = axe_context(width=width, height=844, scheme=scheme)
+    open_episode(page, f"{seed_server.url}/episodes/seed")
+    assert_clean(page, "idle")
+    page.evaluate("document.querySelector('#player').currentTime = 1200; document.querySelector('#player').play()")
+    page.wait_for_function("() => document.querySelector('.sentence--now')")
+    assert_clean(page, "playing")
+    page.evaluate("document.querySelector('#player').pause()")
+    page.fill("#find-q", "metaverse")
+    page.wait_for_function("() => (window.listenalongFind || []).some(e => e.query === 'metaverse' && e.done)")
+    page.keyboard.press("Enter")
+    assert_clean(page, "find open")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.evaluate("document.querySelector('#share-button').click()")
+    assert_clean(page, "share dialog open")
+    page.keyboard.press("Escape")
+    page.evaluate("document.querySelector('#prefs-button').click()")
+    assert_clean(page, "preferences open")
+
+
+def test_the_dark_theme_chosen_in_the_preferences_has_no_violations(axe_context, seed_server):
+    page = axe_context()
+    open_episode(page, f"{seed_server.url}/episodes/seed")
+    page.click("#prefs-button")
+    page.check("input[name=theme][value=dark]")
+    page.keyboard.press("Escape")
+    open_episode(page, f"{seed_server.url}/episodes/seed?t=3000")   # rendered dark by the server
+    assert page.get_attribute("html", "data-theme") == "dark"
+    assert page.evaluate("getComputedStyle(document.body).colorScheme") == "dark"
+    page.evaluate("document.querySelector('#player').pause()")
+    assert_clean(page, "dark theme")
+
+
+def test_focus_is_never_hidden_under_the_player_bar(axe_context, seed_server):
+    """Tabbing through the transcript (WCAG 2.4.11), at a phone's size: every focused link
+    is below the sticky bar; 'Skip the transcript' leads past it."""
+    page = axe_context(width=390, height=700)
+    open_episode(page, f"{seed_server.url}/episodes/seed")
+    page.focus("#cue-1 .cue-time")
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        box = page.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();
+          return [r.top, r.bottom, document.querySelector('.player-bar').getBoundingClientRect().bottom]; }""")
+        assert box[0] >= box[2] - 1 and box[1] <= 700, box
+    page.goto(f"{seed_server.url}/episodes/seed")
+    page.wait_for_function(READY)
+    skip = page.locator(".skip-link--inline")
+    skip.focus()
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "after-transcript"
+
+
+def test_targets_are_at_least_24px_and_speakers_are_headings(axe_context, seed_server):
+    page = axe_context(width=390, height=844)
+    open_episode(page, f"{seed_server.url}/episodes/seed")
+    page.fill("#find-q", "metaverse")
+    small = page.evaluate("""() => [...document.querySelectorAll(
+        '.player-bar button, .player-bar select, .player-bar input, .player-bar [role=slider]')].filter(e => e.offsetParent)
+        .map(e => e.getBoundingClientRect()).filter(r => r.width < 24 || r.height < 24).length""")
+    assert small == 0
+    headings = page.eval_on_selector_all("#cues h3.cue-speaker", "hs => hs.map(h => h.textContent)")
+    assert headings[:2] == ["Lex Fridman", "Mark Zuckerberg"]
+    assert page.locator("h2#transcript-heading").count() == 1
