@@ -104,3 +104,19 @@ def race(count: int, call) -> tuple[list, list]:
     for thread in threads:
         thread.join()
     return results, errors
+
+
+# Resolves once the reading pane (or the page) has not scrolled for ``frames`` frames.
+SETTLED = """frames => new Promise(done => {
+  let last = -1, still = 0;
+  const pane = document.querySelector('.reading') || document.scrollingElement;
+  const check = () => { const y = pane.scrollTop;
+    if (y === last) still += 1; else { still = 0; last = y; }
+    if (still >= frames) done(last); else requestAnimationFrame(check); };
+  requestAnimationFrame(check);
+})"""
+
+
+def settle_scrolling(page, frames: int = 8):
+    """Wait until the page has stopped scrolling (smooth scrolls take a few frames)."""
+    return page.evaluate(SETTLED, frames)

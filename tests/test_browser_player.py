@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from support import REPO
+from support import REPO, settle_scrolling
 
 pytestmark = pytest.mark.browser
 
@@ -27,19 +27,8 @@ IN_VIEW = """id => {
 }"""
 
 
-SETTLE = """() => new Promise(done => {
-  let last = -1, still = 0;
-  const pane = document.querySelector('.reading') || document.scrollingElement;
-  const check = () => { const y = pane.scrollTop;
-    if (y === last) still += 1; else { still = 0; last = y; }
-    if (still >= 8) done(last); else requestAnimationFrame(check); };
-  requestAnimationFrame(check);
-})"""
-
-
 def settle(page):
-    """Wait until the page has stopped scrolling (smooth scrolls take a few frames)."""
-    return page.evaluate(SETTLE)
+    return settle_scrolling(page)
 
 
 # Stricter: the cue's top sits in the upper half of the space below the player bar, where

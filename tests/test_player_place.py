@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from support import settle_scrolling
+
 from webapp.core.library import Library
 from webapp.core.moments import cue_at
 
@@ -17,14 +19,6 @@ PAGE_SIZES = [(1280, 800), (390, 844), (320, 640)]
 EMBED_SIZES = [(320, 240), (480, 360), (640, 400), (800, 450), (390, 844)]
 TIMES = [2400, 4740, 7000]  # 40:00, 1:19:00, 1:56:40
 READY = "() => performance.getEntriesByName('listenalong:ready').length > 0"
-SETTLED = """() => new Promise(done => {
-  let last = -1, still = 0;
-  const pane = document.querySelector('.reading') || document.scrollingElement;
-  const check = () => { const y = pane.scrollTop;
-    if (y === last) still += 1; else { still = 0; last = y; }
-    if (still >= 10) done(last); else requestAnimationFrame(check); };
-  requestAnimationFrame(check);
-})"""
 # What the browser's hit test finds at the current cue's place below the player bar: the
 # cue marked current (its id), or what is there instead.
 HIT = """() => {
@@ -47,7 +41,7 @@ def seed_starts(seed_library):
 
 
 def settle(page):
-    page.evaluate(SETTLED)
+    settle_scrolling(page, frames=10)
 
 
 def assert_current_shown(page, expected: str, what: str):
