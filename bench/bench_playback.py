@@ -8,7 +8,7 @@ the app and, in one Chromium run:
      a PerformanceObserver counting 'longtask' entries (main-thread tasks > 50 ms; target
      zero) and a requestAnimationFrame probe for the worst frame gap; the player's own
      counters (window.listenalongStats) give the JS time per sync tick and per cue change;
-  2. steps through 200 cues with the `k` key (every step is a cue change: highlight,
+  2. steps through 200 cues with the `]` key (every step is a cue change: highlight,
      sentence split, event, smooth scroll) for a larger sample of cue changes;
   3. the baseline, in the same page: a naive sync that scans every cue per update
      (reads each cue's times and sets/clears aria-current on all of them), timed for the
@@ -133,10 +133,10 @@ def step(page) -> dict:
     page.evaluate(RESET)
     page.evaluate("document.activeElement.blur()")
     for _ in range(STEPS):
-        page.keyboard.press("k")
+        page.keyboard.press("]")
         page.wait_for_timeout(20)
     page.wait_for_timeout(500)
-    return summary(f"2. {STEPS} cue steps with the k key", page.evaluate(READ))
+    return summary(f"2. {STEPS} cue steps with the ] key", page.evaluate(READ))
 
 
 def conclude(playing: dict, stepping: dict, naive: dict) -> int:
