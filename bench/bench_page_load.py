@@ -11,7 +11,7 @@ fresh browser context (nothing cached):
   floor                the required floor (issue 12): the same transcript text (a <p> per
                        cue), the site stylesheet and one <audio controls>;
   episode page         ours; "usable" is its ready mark (the transcript clickable, the
-                       custom controls live: 'listenalong:ready');
+                       custom controls live: 'listenalong:usable');
   peer: JS-built       Able Player's way: the page holds the player, and a script fetches
                        the VTT after load and builds the transcript (usable: built, wired);
   peer: span per word  Hyperaudio Lite's way: every word a <span data-m>, and a script
@@ -57,7 +57,7 @@ TARGET = 1.25
 SNAPSHOT = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const paint = performance.getEntriesByName('first-contentful-paint')[0];
-  const ready = performance.getEntriesByName('listenalong:ready')[0];
+  const ready = performance.getEntriesByName('listenalong:usable')[0];
   return {dcl: nav.domContentLoadedEventEnd, fcp: paint ? paint.startTime : -1,
           ready: ready ? ready.startTime : -1};
 }"""
@@ -113,7 +113,7 @@ def plain_page(library: Library, slug: str, head: str = "", top: str = "") -> st
 
 
 STYLESHEET = '<link rel="stylesheet" href="/static/css/site.css">'
-# The peers' scripts: each marks 'listenalong:ready' once its transcript is usable.
+# The peers' scripts: each marks 'listenalong:usable' once its transcript is usable.
 PEER_JS = """// Able Player's way: fetch the VTT after load, build the transcript, wire it.
 addEventListener('load', async () => {
   const audio = document.querySelector('audio');
@@ -136,7 +136,7 @@ addEventListener('load', async () => {
   }
   box.addEventListener('click', (e) => { const b = e.target.closest('[data-start]');
     if (b) { audio.currentTime = +b.dataset.start; audio.play(); } });
-  performance.mark('listenalong:ready');
+  performance.mark('listenalong:usable');
 });
 """
 PEER_WORDS = """// Hyperaudio Lite's way: collect every word's time, then wire the clicks.
@@ -145,7 +145,7 @@ const words = document.querySelectorAll('[data-m]');
 const times = Array.from(words, (w) => Number(w.dataset.m) / 1000);
 for (const word of words) word.addEventListener('click', () => { audio.currentTime = Number(word.dataset.m) / 1000; audio.play(); });
 window.peerTimes = times;
-performance.mark('listenalong:ready');
+performance.mark('listenalong:usable');
 """
 
 
@@ -305,7 +305,7 @@ def main() -> int:
         met = [print_size(label, counts[slug], medians(browser, server.url, slug, args.loads))
                for slug, label in (("seed", "1x"), ("seed-x10", "10x"))]
     print("\nDCL: domContentLoadedEventEnd; FCP: first contentful paint; usable: the page's\n"
-          "script has wired the transcript and controls (mark 'listenalong:ready'); all in ms\n"
+          "script has wired the transcript and controls (mark 'listenalong:usable'); all in ms\n"
           "from navigation start, medians of the loads.")
     return 0 if all(met) else 1
 

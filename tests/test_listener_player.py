@@ -67,6 +67,8 @@ def test_the_scrubber_drags_with_a_time_tip_and_moves_by_keyboard(page, seed_ser
     assert now(page) == pytest.approx(start - 55, abs=0.01)
     page.keyboard.press("Home")
     assert now(page) == 0
+    page.keyboard.press(" ")                                      # still play/pause on the slider
+    page.wait_for_function(f"() => !{AUDIO}.paused")
 
 
 def test_lock_screen_controls_know_the_episode(page, seed_server):

@@ -8,7 +8,8 @@
 //
 // The scrubber (role=slider) is dragged with a time tooltip (pointer capture, so a thumb
 // can slide off it vertically and keep control), and moved from the keyboard: ←/→ 5 s,
-// PageUp/PageDown 60 s, Home/End. A drag previews the time and seeks once, on release.
+// PageUp/PageDown 60 s, Home/End (Space and k still play and pause). A drag previews
+// the time and seeks once, on release.
 import { shortClock } from "./time.js";
 
 const SKIP_KEYS = { ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -60, PageUp: 60 };
@@ -122,6 +123,11 @@ export class Scrubber {
   onKey(event) {
     const { audio } = this.player;
     let target = null;
+    if ((event.key === " " || event.key === "k") && !event.repeat) {
+      event.preventDefault(); // the scrubber keeps the player's play/pause keys
+      this.player.toggle();
+      return;
+    }
     if (event.key in SKIP_KEYS) target = audio.currentTime + SKIP_KEYS[event.key];
     else if (event.key === "Home") target = 0;
     else if (event.key === "End") target = Math.max(0, this.duration() - 1);
@@ -206,7 +212,10 @@ export class Controls {
       skip.addEventListener("click", () => player.seek(audio.currentTime + Number(skip.dataset.skip),
         { play: !audio.paused }));
     }
-    this.mute.addEventListener("click", () => { audio.muted = !audio.muted; });
+    this.mute.addEventListener("click", () => {
+      audio.muted = !audio.muted;
+      this.showVolume(); // at once: volumechange comes a task later
+    });
     if (this.volume) {
       this.volume.addEventListener("input", () => {
         audio.volume = Number(this.volume.value);

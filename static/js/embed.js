@@ -1,13 +1,15 @@
-// Entry point of the embeddable player (/episodes/<slug>/embed): the player and sharing.
+// Entry point of the embeddable player (/episodes/<slug>/embed): the player, then sharing
+// (marks as in episode.js: 'listenalong:usable', then 'listenalong:ready').
 import { startPlayer } from "./player.js";
-import { startShare } from "./share.js";
 import { whenParsed } from "./page-ready.js";
 
-whenParsed(() => {
+whenParsed(async () => {
   const page = document.querySelector(".episode-page");
   if (page) {
     const player = startPlayer(page);
-    startShare(page, player);
+    performance.mark("listenalong:usable");
+    const share = await import("./share.js");
+    share.startShare(page, player);
   }
   performance.mark("listenalong:ready");
 });

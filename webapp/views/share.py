@@ -18,7 +18,7 @@ from ..core.clips import MAX_SECONDS, ClipUnavailable, cached, get_clip, snap
 from ..core.moments import parse_moment, parse_range
 from ..core.previews import EMBED_HEIGHT, EMBED_WIDTH
 from ..core.rate_limit import RateLimit
-from ..core.timecode import clock
+from ..core.timecode import clock, short_clock
 from ..security import absolute_url, frameable, is_own_url
 from . import episode_or_404, library, word_index
 from .episodes import render_player_page
@@ -68,7 +68,7 @@ def _make_clip(episode, audio_path, start: float, end: float):
     if not limit.allow(request.remote_addr or "-"):
         return _refused(429, "You have made many new clips in a short time; wait a moment "
                         "and try again.", limit.retry_after())
-    tags = {"title": f"{episode.title} ({clock(start)}–{clock(end)})",
+    tags = {"title": f"{episode.title} ({short_clock(start)}–{short_clock(end)})",
             "artist": ", ".join(episode.speakers), "album": episode.title}
     try:
         return get_clip(config["CLIP_CACHE_DIR"], episode.slug, audio_path, start, end,
