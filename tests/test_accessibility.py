@@ -17,6 +17,8 @@ pytestmark = pytest.mark.browser
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 READY = "() => performance.getEntriesByName('listenalong:ready').length > 0"
+# Every cue laid out: groups skipped while loading have estimated heights until then.
+LAID_OUT = "() => performance.getEntriesByName('listenalong:laidout').length > 0"
 
 
 def axe(page) -> dict:
@@ -32,6 +34,8 @@ def axe(page) -> dict:
 
 
 def assert_clean(page, what: str):
+    if page.evaluate("!!document.querySelector('#cues')"):
+        page.wait_for_function(LAID_OUT)
     page.wait_for_timeout(150)  # transitions (the toast, hover colours) end
     result = axe(page)
     assert result["violations"] == [], f"{what}: {json.dumps(result['violations'], indent=1)}"

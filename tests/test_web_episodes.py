@@ -200,29 +200,30 @@ def long_client(media, tmp_path):
     return create_app({"TESTING": True, "MEDIA_DIR": str(media)}).test_client()
 
 
-def _numbers(html: str) -> list[int]:
-    """The cue numbers of the transcript, in page order."""
+def _groups(html: str) -> list[list[int]]:
+    """The cue numbers in each <div class="cue-group">, in page order."""
     cues = html.split('id="cues">', 1)[1].split('<button type="button" class="back-to-now"')[0]
-    return [int(n) for n in re.findall(r'<div class="cue[^"]*" id="cue-(\d+)"', cues)]
+    return [[int(n) for n in re.findall(r'<div class="cue[^"]*" id="cue-(\d+)"', group)]
+            for group in cues.split('<div class="cue-group">')[1:]]
 
 
-def test_cues_come_in_order(long_client):
+def test_cues_come_in_groups_of_twenty_in_order(long_client):
     response = long_client.get("/episodes/long")
     html = response.get_data(as_text=True)
-    assert _numbers(html) == list(range(1, 46))
+    assert _groups(html) == [list(range(1, 21)), list(range(21, 41)), list(range(41, 46))]
     assert response.headers["Content-Length"] == str(len(response.data))
     assert "Line 45 of the long talk." in html
 
 
-def test_marked_cues_keep_their_places(long_client):
+def test_marked_cues_keep_their_groups(long_client):
     html = long_client.get("/episodes/long?t=30,33").get_data(as_text=True)
-    assert _numbers(html) == list(range(1, 46))
+    assert _groups(html) == [list(range(1, 21)), list(range(21, 41)), list(range(41, 46))]
     assert re.search(r'class="cue cue--target cue--in-range" id="cue-31"', html)
     assert len(re.findall(r'cue--in-range" id="cue-3[1-3]"', html)) == 3
     assert 'href="?t=30#cue-31" autofocus' in html
     # the embed is the same list, without autofocus
     embed = long_client.get("/episodes/long/embed?t=30").get_data(as_text=True)
-    assert _numbers(embed) == list(range(1, 46)) and "autofocus" not in embed
+    assert _groups(embed)[1] == list(range(21, 41)) and "autofocus" not in embed
 
 
 def test_a_title_cannot_take_the_cue_lists_place(long_client):
@@ -231,7 +232,7 @@ def test_a_title_cannot_take_the_cue_lists_place(long_client):
     html = long_client.get("/episodes/long").get_data(as_text=True)
     assert str(_SLOT) not in html  # the title's copy is escaped, the slot itself filled
     assert f"Long {_SLOT}".replace("<", "&lt;").replace(">", "&gt;") in html
-    assert len(_numbers(html)) == 45
+    assert sum(map(len, _groups(html))) == 45
 
 
 @pytest.mark.parametrize("url", ["/", "/episodes/garden", "/episodes/garden/embed",

@@ -5,10 +5,11 @@
 // It never moves the page while the keyboard's focus is in the transcript (the reader is
 // tabbing through it), nor when the preferences turn it off (<html data-follow="off">).
 //
-// Right place, always: every cue is laid out (no content-visibility estimates: offsets
-// computed across skipped cues landed tens of paragraphs away), and a resize, rotation or
-// text-size change re-places the current cue (or, when not following, the paragraph that
-// was at the top of the screen).
+// Right place, always: before any scroll to a cue, its group of cues and the groups either
+// side are laid out (cue-layout.js; far groups are skipped while the page loads, with
+// estimated heights that once put the page tens of paragraphs from the cue it meant to
+// show), and a resize, rotation or text-size change re-places the current cue (or, when
+// not following, the paragraph that was at the top of the screen).
 
 import { firstBelow } from "./cue-geometry.js";
 
@@ -227,6 +228,7 @@ export class Follower {
   showAtTop(index) {
     const cue = this.player.cues[index];
     if (!cue) return;
+    this.player.layout.show(cue);
     const top = cue.getBoundingClientRect().top - this.viewTop() + this.scroller.scrollTop;
     this.scroller.scrollTo({ top: Math.max(0, Math.round(top)), behavior: "instant" });
     this.topCue = index;
@@ -236,6 +238,7 @@ export class Follower {
   scrollTo(index, { instant = false } = {}) {
     const cue = this.player.cues[index];
     if (!cue) return;
+    this.player.layout.show(cue);
     this.place(cue, instant, () => this.following && this.player.current === index);
   }
 
@@ -244,6 +247,7 @@ export class Follower {
   reveal(element, index) {
     if (!element) return;
     this.pause();
+    this.player.layout.show(this.player.cues[index]);
     const token = (this.revealing = {});
     this.place(element, false, () => !this.following && this.revealing === token);
   }

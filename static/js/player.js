@@ -18,6 +18,7 @@ import { startMemory } from "./player-memory.js";
 import { startLanding } from "./player-landing.js";
 import { startControls } from "./controls.js";
 import { startMediaSession } from "./media-session.js";
+import { CueLayout } from "./cue-layout.js";
 import { textOffset } from "./text-marks.js";
 import { fragmentMoment, lastAtOrBefore, startMoment } from "./time.js";
 
@@ -61,6 +62,7 @@ export class Player {
     this.starts = new Float64Array(this.cues.length);
     this.cues.forEach((cue, i) => { this.starts[i] = Number(cue.getAttribute("data-start")) || 0; });
     this.stats = window.listenalongStats = newStats();
+    this.layout = new CueLayout(this.list);
     this.sentences = new SentenceHighlighter();
     this.words = new WordHighlighter(this);
     this.currentIndex = -1;
@@ -266,5 +268,6 @@ export function startPlayer(page) {
   const moment = startMoment(page);
   const memory = startMemory(player, moment);
   startLanding(player, moment, memory);
+  player.layout.finish(player.current, player.cues); // the rest of the cues, in idle time
   return player;
 }

@@ -7,10 +7,12 @@ which the library replaces when the episode's VTT changes), and so are the encod
 of the whole list; a request re-renders only the few cues it marks (the ``?t=`` target and
 a range), and the page around the list is rendered with a slot that the bytes fill.
 
-Every cue is laid out (no content-visibility skipping): skipped groups of cues had
-estimated heights, so scroll offsets computed across them landed tens of paragraphs from
-the cue the player meant to show (issue 12), and their overflowing placeholders confused
-hit tests. The markup is kept small instead: a cue is four elements.
+The cues come in groups of ``GROUP`` (``<div class="cue-group">``): while the page loads,
+the browser skips the layout and paint of the groups far from the screen
+(content-visibility), which makes a long transcript parse and paint several times sooner.
+Their heights are estimates until then, so the player shows the groups around any cue it
+scrolls to first, and lays out the rest in idle time after the page is usable
+(static/js/cue-layout.js).
 """
 from __future__ import annotations
 
@@ -22,9 +24,11 @@ from markupsafe import Markup
 from ..core.bounded_cache import BoundedCache
 from ..core.model import Cue, Transcript
 
+GROUP = 20
 CACHED_TRANSCRIPTS = 64  # the most recently shown; a 2-hour episode holds about 0.3 MB
 # Where the cue list goes in the rendered page: a comment no transcript, title or URL can
 # forge, since it is random per process (and those are escaped anyway).
+_OPEN, _CLOSE = '<div class="cue-group">', "</div>"
 _SLOT = Markup(f"<!--cues-{secrets.token_hex(12)}-->")
 
 _cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → (transcript, cue rows, encoded list)
@@ -39,6 +43,11 @@ def _speaker_shown(cues: list[Cue], index: int) -> bool:
     return bool(speaker) and (index == 0 or speaker != cues[index - 1].speaker)
 
 
+def _grouped(rows: list[str]) -> str:
+    return "".join(_OPEN + "".join(rows[i:i + GROUP]) + _CLOSE
+                   for i in range(0, len(rows), GROUP))
+
+
 def _plain(slug: str, transcript: Transcript) -> tuple[list[str], bytes]:
     hit = _cache.get(slug)
     if hit and hit[0] is transcript:
@@ -46,7 +55,7 @@ def _plain(slug: str, transcript: Transcript) -> tuple[list[str], bytes]:
     row = _macro()
     cues = transcript.cues
     rows = [str(row(cue, i + 1, _speaker_shown(cues, i))) for i, cue in enumerate(cues)]
-    whole = "".join(rows).encode("utf-8")
+    whole = _grouped(rows).encode("utf-8")
     _cache.put(slug, (transcript, rows, whole))
     return rows, whole
 
@@ -68,7 +77,7 @@ def cue_list(slug: str, transcript: Transcript, target: int | None = None,
     for i in marked:
         rows[i] = str(row(cues[i], i + 1, _speaker_shown(cues, i), target=i == target,
                           in_range=i in in_range, autofocus=autofocus and i == target))
-    return "".join(rows).encode("utf-8")
+    return _grouped(rows).encode("utf-8")
 
 
 def page_with_cues(template: str, cues_html: bytes, **context) -> Response:
