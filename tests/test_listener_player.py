@@ -75,7 +75,9 @@ def test_lock_screen_controls_know_the_episode(page, seed_server):
     open_episode(page, seed_server)
     assert page.evaluate("navigator.mediaSession.metadata.title") == \
         "Mark Zuckerberg: Meta, Facebook & the Metaverse"
-    assert page.evaluate("navigator.mediaSession.metadata.artwork.length") == 1
+    artwork = page.evaluate("navigator.mediaSession.metadata.artwork[0]")
+    assert artwork["type"] == "image/png" and artwork["src"].endswith("/static/artwork-512.png")
+    assert page.request.get(artwork["src"]).body()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_the_share_dialog_links_quotes_embeds_and_clips(page, seed_server):

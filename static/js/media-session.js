@@ -33,7 +33,7 @@ export function startMediaSession(player, title, artwork) {
   const { audio } = player;
   session.metadata = new window.MediaMetadata({
     title, artist: "Listenalong", album: "Listenalong",
-    artwork: artwork ? [{ src: artwork, sizes: "512x512", type: "image/svg+xml" }] : [],
+    artwork: artwork ? [{ src: artwork, sizes: "512x512", type: "image/png" }] : [],
   });
   setHandler(session, "play", () => player.play());
   setHandler(session, "pause", () => audio.pause());

@@ -262,7 +262,7 @@ export function startPlayer(page) {
   player.controls = startControls(player);
   startKeys(player);
   const title = page.querySelector(".episode-title");
-  const icon = document.querySelector("link[rel=icon]");
+  const icon = document.querySelector("link[rel=apple-touch-icon]"); // a PNG: lock screens show no SVG
   startMediaSession(player, title ? title.textContent.trim() : document.title, icon ? icon.href : null);
   if (page.dataset.wordsUrl) player.words.load(page.dataset.wordsUrl);
   const moment = startMoment(page);
