@@ -1,5 +1,5 @@
 // The transcript follows playback: the current cue is kept about a third of the way
-// down the space below the sticky player bar. When the reader scrolls away (wheel, touch,
+// down the reading pane under the player bar. When the reader scrolls away (wheel, touch,
 // keys or the scrollbar, never our own scrolling) following pauses and "Back to now"
 // appears; it resumes from that button or when the current cue is scrolled back into view.
 // It never moves the page while the keyboard's focus is in the transcript (the reader is
@@ -37,23 +37,20 @@ export class Follower {
   constructor(player) {
     this.player = player;
     this.page = player.page;
-    this.bar = this.page.querySelector(".player-bar");
     this.button = this.page.querySelector("#back-to-now");
     this.following = true;
     this.userScrollAt = -Infinity;
-    this.visible = true; // is the current cue on screen (below the player bar)?
+    this.visible = true; // is the current cue on screen (in the reading pane)?
     this.observed = null;
     this.observer = null;
-    this.barHeight = 0; // kept by a ResizeObserver: reading it never forces a layout
     this.frame = 0;
     this.pending = null;
     this.check = null;
     this.reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
     this.list = this.page.querySelector("#cues");
     // What scrolls: the reading pane under the player bar (site.css), so nothing ever
-    // slides under the bar; the document itself where there is no such pane (print).
-    this.scroller = this.page.querySelector(".reading") || document.scrollingElement;
-    this.paned = this.scroller !== document.scrollingElement;
+    // slides under the bar.
+    this.scroller = this.page.querySelector(".reading");
     this.topCue = 0; // when not following: the cue at the top of the screen, kept on resize
 
     this.autoScrolling = false; // a smooth scroll of ours is under way
@@ -75,25 +72,13 @@ export class Follower {
       const box = this.scroller.getBoundingClientRect();
       if (event.clientX >= box.left + this.scroller.clientWidth && event.clientY >= box.top) userScroll();
     });
-    const events = this.paned ? this.scroller : window;
-    events.addEventListener("scroll", () => this.onScroll(), { passive: true });
-    events.addEventListener("scrollend", () => {
+    this.scroller.addEventListener("scroll", () => this.onScroll(), { passive: true });
+    this.scroller.addEventListener("scrollend", () => {
       this.autoScrolling = false;
       this.topCue = Math.max(0, firstBelow(this.player.cues, this.viewTop()));
     });
     this.watchSize();
     if (this.button) this.button.addEventListener("click", () => this.resume(true));
-    if (this.bar && "ResizeObserver" in window) {
-      new ResizeObserver((entries) => {
-        const box = entries[entries.length - 1];
-        const size = box.borderBoxSize && box.borderBoxSize[0];
-        const height = Math.round(size ? size.blockSize : box.target.offsetHeight);
-        if (height === this.barHeight) return;
-        this.barHeight = height;
-        document.documentElement.style.setProperty("--bar-h", `${height}px`);
-        this.watch(this.observed, true); // the observer's margin depends on it
-      }).observe(this.bar);
-    }
   }
 
   recentlyScrolledByUser() {
@@ -105,12 +90,10 @@ export class Follower {
   }
 
   /** Watch whether ``cue`` is on screen (one IntersectionObserver target at a time). */
-  watch(cue, rebuild = false) {
+  watch(cue) {
     if (!("IntersectionObserver" in window)) return;
-    if (rebuild || !this.observer) {
-      if (this.observer) this.observer.disconnect();
-      this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), this.paned
-        ? { root: this.scroller } : { rootMargin: `-${this.barHeight}px 0px 0px 0px` });
+    if (!this.observer) {
+      this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), { root: this.scroller });
     } else if (this.observed) {
       this.observer.unobserve(this.observed);
     }
@@ -173,15 +156,15 @@ export class Follower {
     });
   }
 
-  /** The top of the reading area on screen (viewport px): the pane's, or below the bar. */
+  /** The top of the reading pane on screen (viewport px). */
   viewTop() {
-    return this.paned ? this.scroller.getBoundingClientRect().top : this.barHeight;
+    return this.scroller.getBoundingClientRect().top;
   }
 
   /** Where the scroller must scroll for ``cue`` (or any element) to sit a third of the way down. */
   targetFor(cue) {
     const { scroller } = this;
-    const room = this.paned ? scroller.clientHeight : window.innerHeight - this.barHeight;
+    const room = scroller.clientHeight;
     const top = cue.getBoundingClientRect().top - this.viewTop() + scroller.scrollTop - room / 3;
     return Math.max(0, Math.min(Math.round(top), scroller.scrollHeight - scroller.clientHeight));
   }
@@ -293,7 +276,7 @@ export class Follower {
         started = true;
         requestAnimationFrame(step);
       };
-      (this.paned ? this.scroller : window).addEventListener("scrollend", begin, { once: true });
+      this.scroller.addEventListener("scrollend", begin, { once: true });
       window.setTimeout(begin, 1500); // no scrollend (older browsers, or nothing moved)
     } else {
       requestAnimationFrame(step);
