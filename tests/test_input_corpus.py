@@ -52,6 +52,9 @@ def shapes() -> dict[str, str]:
         "srt-backwards": "1\n00:00:05,000 --> 00:00:01,000\nx\n",
         "vtt-no-header": "00:00.000 --> 00:01.000\nx\n", "vtt-only-header": "WEBVTT\n",
         "vtt-tags": "WEBVTT\n\n00:00.000 --> 00:01.000\n<v A><b><unk>x</b></v>&amp;&lt;\n",
+        "html-ok": "<cite>A:</cite><time>0:00</time><p>x</p>", "html-unclosed": "<time>0:00<p>x",
+        "html-deep": "<time>0:00</time><p>" + "<b>" * 50_000 + "x", "html-no-p": "<time>0:00</time>" * 9,
+        "html-comment": "<!-- <time>0:00</time><p>x</p> -->", "html-time-attr": '<time datetime="P">x</time><p>y</p>',
         "vtt-huge-settings": "WEBVTT\n\n00:00.000 --> 00:01.000 " + "align:start " * 5000 + "\nx\n",
         **{f"name-{i}": f"{name} (00:00):\n\nhello\n" for i, name in enumerate(NAMES)},
     }

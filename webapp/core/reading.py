@@ -8,6 +8,7 @@ import stat
 from .decoding import decode
 from .errors import InputError
 from .formats import Parsed
+from .formats.html_transcript import looks_like_html, read_html
 from .formats.json_segments import read_json
 from .formats.paragraphs import OTTER, read_otter, read_rev, rev_head
 from .formats.timed_blocks import TIMING, read_srt, read_vtt
@@ -20,6 +21,7 @@ READERS = {
     "srt": read_srt,
     "vtt": read_vtt,
     "json": read_json,
+    "html": read_html,
 }
 FORMAT_NAMES = tuple(READERS)
 MAX_BYTES = 50 * 1024 * 1024
@@ -32,6 +34,8 @@ def detect(text: str) -> str:
         return "vtt"
     if head.startswith("{") or (head.startswith("[") and not re.match(r"\[\s*\d+:", head)):
         return "json"
+    if looks_like_html(head):
+        return "html"
     lines = text.split("\n")
     if any(TIMING.match(line) for line in lines):
         return "srt"
@@ -40,7 +44,7 @@ def detect(text: str) -> str:
     if any(OTTER.match(line.strip()) for line in lines):
         return "otter"
     raise InputError("no timestamps found; expected 'Speaker (MM:SS):' lines (Rev), "
-                     "'Name  0:00' (Otter), SRT, WebVTT or JSON; pick one with --from")
+                     "'Name  0:00' (Otter), SRT, WebVTT, JSON or HTML; pick one with --from")
 
 
 def parse_text(text: str, fmt: str | None = None, duration: float | None = None) -> Transcript:
