@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Synthesize the bundled Listenalong demo episode with flite.
 
-Writes ``demo.mp3`` and ``demo-transcript.txt`` (Rev style) into ``--out DIR``
+Writes ``demo.mp3``, ``demo-transcript.txt`` (Rev style) and ``demo-chapters.json``
+(Podcasting 2.0 chapters, from CHAPTERS) into ``--out DIR``
 (default: build/demo/), then prints the total duration.
 
 Each paragraph of the script below is spoken separately with flite (one voice per
@@ -15,7 +16,7 @@ Usage:
     python scripts/make_demo.py [--out DIR] [--install]
 
 --install then adds the episode to the library, word timings included, as
-    python -m webapp add TRANSCRIPT --audio MP3 --title TITLE --slug welcome
+    python -m webapp add TRANSCRIPT --audio MP3 --title TITLE --slug welcome --chapters demo-chapters.json
 with LISTENALONG_MEDIA_DIR taken from the environment as it is.
 
 Needs: flite, ffmpeg (apt-get install flite ffmpeg). Python stdlib only (and
@@ -51,6 +52,11 @@ SPEAKERS = {
     "Maya Ortiz": "slt",
     "Sam Lee": "rms",
 }
+
+# paragraph number (from 0) -> the title of the chapter it opens (demo-chapters.json)
+CHAPTERS = {0: "Welcome", 2: "The basics", 6: "Keyboard shortcuts", 8: "Search",
+            12: "Listening faster", 14: "Sharing a moment", 16: "Word timing",
+            18: "Where transcripts come from", 20: "Listener Q&A", 24: "Goodbye"}
 
 # What the transcript shows -> what flite is asked to say.
 SAY_AS = {
@@ -186,6 +192,14 @@ def build_transcript(starts: list[float]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def build_chapters(starts: list[float]) -> str:
+    """Podcasting 2.0 chapters at the whole seconds the transcript's timestamps show."""
+    import json
+
+    chapters = [{"startTime": int(starts[n]), "title": title} for n, title in sorted(CHAPTERS.items())]
+    return json.dumps({"version": "1.2.0", "chapters": chapters}, ensure_ascii=False, indent=1) + "\n"
+
+
 def speak_all(flite: str, folder: Path):
     """Every paragraph of SCRIPT spoken to its own WAV in ``folder``: returns the WAV
     parameters, the PCM pieces (a pause after each but the last), each paragraph's start
@@ -252,6 +266,7 @@ def build(out: Path) -> tuple[Path, Path, float, list[float]]:
     check(starts, total, mp3)
     transcript = out / "demo-transcript.txt"
     write_text(transcript, build_transcript(starts))
+    write_text(out / "demo-chapters.json", build_chapters(starts))
     return mp3, transcript, total, lengths
 
 
@@ -272,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.install:
         cmd = [sys.executable, "-m", "webapp", "add", str(transcript), "--audio", str(mp3),
-               "--title", TITLE, "--slug", SLUG]
+               "--title", TITLE, "--slug", SLUG, "--chapters", str(args.out / "demo-chapters.json")]
         print("running: " + shlex.join(cmd), flush=True)
         return subprocess.run(cmd, cwd=ROOT).returncode
     return 0

@@ -66,7 +66,7 @@ def _warn_one(message: str) -> None:
 def cmd_add(args) -> int:
     library = _library(args, follow_index=True)
     episode, warnings = library.add(args.transcript, args.audio, args.title, args.slug,
-                                    args.fmt_in)
+                                    args.fmt_in, args.chapters)
     warn(warnings)
     if args.align:
         from .core.alignment.episode import AlignmentMismatch
@@ -267,6 +267,9 @@ def _add_library_commands(sub, media) -> None:
                      help="MP3, M4A/AAC, Ogg/Opus, FLAC or WAV")
     add.add_argument("--title", help="episode title (default: from the file name)")
     add.add_argument("--slug", help="URL name (default: from the title)")
+    add.add_argument("--chapters", metavar="FILE",
+                     help="chapters: Podcasting 2.0 JSON or WebVTT (default: the MP3's ID3 "
+                          "chapters, or a timestamp list in the transcript's notes)")
     add.add_argument("--no-align", dest="align", action="store_false",
                      help="skip word timing (align later with 'listenalong align')")
     sub.add_parser("list", parents=[media], help="list the library's episodes")

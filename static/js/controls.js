@@ -31,6 +31,7 @@ export class Scrubber {
     this.track = element.querySelector(".scrub-track");
     this.dragging = false;
     this.shownValue = -1;
+    this.sectionAt = null;
     this.listen();
   }
 
@@ -61,7 +62,8 @@ export class Scrubber {
 
   showTip(seconds) {
     this.tip.hidden = false;
-    this.tip.textContent = shortClock(seconds);
+    const section = this.sectionAt ? this.sectionAt(seconds) : ""; // a chapter's title (chapters.js)
+    this.tip.textContent = section ? `${shortClock(seconds)} · ${section}` : shortClock(seconds);
     this.tip.style.left = `${percent(seconds, this.duration())}%`;
   }
 

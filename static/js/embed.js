@@ -8,7 +8,8 @@ whenParsed(async () => {
   if (page) {
     const player = startPlayer(page);
     performance.mark("listenalong:usable");
-    const share = await import("./share.js");
+    const [share, chapters] = await Promise.all([import("./share.js"), import("./chapters.js")]);
+    chapters.startChapters(page, player);
     share.startShare(page, player);
   }
   performance.mark("listenalong:ready");

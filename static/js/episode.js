@@ -13,7 +13,9 @@ whenParsed(async () => {
   if (page) {
     const player = startPlayer(page);
     performance.mark("listenalong:usable");
-    const [find, share, prefs] = await Promise.all([import("./find.js"), import("./share.js"), import("./prefs.js")]);
+    const [find, share, prefs, chapters] = await Promise.all([import("./find.js"), import("./share.js"),
+      import("./prefs.js"), import("./chapters.js")]);
+    chapters.startChapters(page, player);
     find.startFind(page, player);
     share.startShare(page, player);
     prefs.startPrefs(page, player);

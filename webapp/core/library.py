@@ -25,6 +25,8 @@ from . import audio, settings
 from .timecode import MAX_SECONDS
 from .atomic import write_text
 from .bounded_cache import BoundedCache
+from .chapters import CHAPTERS_FILE, Chapter, find_chapters, read_chapters_file, settle, \
+    to_chapters_json
 from .errors import InputError
 from .model import Transcript
 from .reading import read_transcript
@@ -57,6 +59,9 @@ class Episode:
     notes: str = ""
     added: str = ""
     cues: int = 0
+    guid: str = ""        # an imported episode's item guid (feeds.py), its identity there
+    feed: str = ""        # the feed it was imported from
+    published: str = ""   # the item's date, ISO 8601
 
     @classmethod
     def from_json(cls, data) -> "Episode":
@@ -103,6 +108,9 @@ _FIELD_CHECKS = (
     ("notes", lambda v: isinstance(v, str), "a string"),
     ("added", lambda v: isinstance(v, str), "a date string"),
     ("cues", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a count"),
+    ("guid", lambda v: isinstance(v, str), "a string"),
+    ("feed", lambda v: isinstance(v, str), "a URL string"),
+    ("published", lambda v: isinstance(v, str), "a date string"),
 )
 
 
@@ -115,10 +123,11 @@ Source = Union[str, os.PathLike, bytes]
 
 
 def write_episode(folder: str | os.PathLike, episode: Episode, transcript: Transcript,
-                  audio_file: Source, original: Source) -> Path:
-    """Write an episode's four files into ``folder`` (made if need be): the audio and the
+                  audio_file: Source, original: Source, chapters: list[Chapter] = ()) -> Path:
+    """Write an episode's files into ``folder`` (made if need be): the audio and the
     original transcript (each a path to copy, or the bytes themselves), the VTT made from
-    ``transcript``, and ``episode.json``. The one place that knows the folder's layout."""
+    ``transcript``, ``chapters.json`` when it has chapters, and ``episode.json``. The one
+    place that knows the folder's layout."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, source in ((episode.audio, audio_file), (episode.transcript, original)):
@@ -127,6 +136,8 @@ def write_episode(folder: str | os.PathLike, episode: Episode, transcript: Trans
         else:
             shutil.copyfile(source, folder / name)
     write_text(folder / VTT_FILE, to_vtt(transcript))
+    if chapters:
+        write_text(folder / CHAPTERS_FILE, to_chapters_json(chapters))
     write_text(folder / EPISODE_FILE, episode.to_json())
     return folder
 
@@ -254,32 +265,61 @@ class Library:
 
     # ---- writing -------------------------------------------------------------------
     def add(self, transcript_path: str, audio_path: str, title: str | None = None,
-            slug: str | None = None, fmt: str | None = None) -> tuple[Episode, list]:
-        """Check both files, convert, and create the episode folder atomically.
+            slug: str | None = None, fmt: str | None = None,
+            chapters_file: str | None = None) -> tuple[Episode, list]:
+        """Check both files, convert, and create the episode folder atomically; its
+        chapters come from ``chapters_file``, else the audio's ID3 frames, else the notes.
 
         Returns the episode and the conversion warnings.
         """
         length = audio.duration(audio_path)
         transcript = read_transcript(transcript_path, fmt, length)
-        title = (title or "").strip() or _title_from(transcript_path)
+        chapters = find_chapters(chapters_file, audio_path, transcript.notes)
+        original_ext = os.path.splitext(transcript_path)[1].lower() or ".txt"
+        return self.add_parsed(transcript, audio_path, transcript_path, original_ext,
+                               (title or "").strip() or _title_from(transcript_path),
+                               slug, chapters, duration=length)
+
+    def add_parsed(self, transcript: Transcript, audio_path: str, original: Source,
+                   original_ext: str, title: str, slug: str | None = None,
+                   chapters: list[Chapter] = (), duration: float | None = None,
+                   **about) -> tuple[Episode, list]:
+        """Add an episode whose transcript is read already (``original`` is its source, a
+        path or the bytes); ``about`` sets Episode fields (guid, feed, published, notes)."""
+        length = duration or audio.duration(audio_path)
         slug = slug or slugify(title)
         if not SLUG.match(slug):
             raise InputError(f"slug {slug!r} must be lower-case letters, digits and dashes; "
                              f"choose another with --slug")
-        audio_ext = os.path.splitext(audio_path)[1].lower()
-        original_ext = os.path.splitext(transcript_path)[1].lower() or ".txt"
+        chapters, warnings = settle(list(chapters), length)
         episode = Episode(
-            slug=slug, title=title, duration=length, audio=f"audio{audio_ext}",
+            slug=slug, title=title, duration=length,
+            audio=f"audio{os.path.splitext(audio_path)[1].lower()}",
             transcript=f"original{original_ext}", speakers=transcript.speakers,
             notes=transcript.notes, cues=len(transcript.cues),
             added=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         )
-        self._place(episode, transcript, audio_path, transcript_path)
+        for name, value in about.items():
+            if name not in Episode.__dataclass_fields__:
+                raise TypeError(f"Episode has no field {name!r}")
+            setattr(episode, name, value)
+        self._place(episode, transcript, audio_path, original, chapters)
         self._changed(slug, True)
-        return episode, transcript.warnings
+        return episode, transcript.warnings + warnings
+
+    def chapters(self, slug: str) -> list[Chapter]:
+        """The episode's chapters (none when it has no chapters.json, or it is damaged)."""
+        path = self.file(slug, CHAPTERS_FILE)
+        if path is None:
+            return []
+        try:
+            return read_chapters_file(path)
+        except InputError as error:
+            log.warning("%s: chapters.json cannot be used (%s)", slug, _short(error))
+            return []
 
     def _place(self, episode: Episode, transcript: Transcript, audio_path: str,
-               transcript_path: str) -> None:
+               original: Source, chapters: list[Chapter]) -> None:
         """Build the episode's folder under a temp name, then rename it into place."""
         final = self.root / episode.slug
         try:
@@ -292,7 +332,7 @@ class Library:
         except OSError as error:
             raise InputError(_cannot_write(error), path=str(self.root)) from None
         try:
-            write_episode(building, episode, transcript, audio_path, transcript_path)
+            write_episode(building, episode, transcript, audio_path, original, chapters)
             os.chmod(building, 0o755)
             os.rename(building, final)
         except BaseException as error:

@@ -90,8 +90,9 @@ def episode_preview(episode: Episode, links: Links) -> Preview:
 
 
 def moment_preview(episode: Episode, cues: list[Cue], moment: Moment, target: int,
-                   in_range: range, links: Links) -> Preview:
-    """The preview of a page opened at ``moment`` (whose first cue is ``target``)."""
+                   in_range: range, links: Links, chapter: str | None = None) -> Preview:
+    """The preview of a page opened at ``moment`` (whose first cue is ``target``), in
+    ``chapter`` (its title) when the episode has chapters."""
     t = moment.t
     url = f"{links.page}?t={t}"
     when = (f"{short_clock(moment.start)}–{short_clock(moment.end)}" if moment.is_range
@@ -99,6 +100,7 @@ def moment_preview(episode: Episode, cues: list[Cue], moment: Moment, target: in
     speaker, text = quote(cues, target, in_range[-1] if in_range else target)
     clip = preview_range(cues, moment, target, episode.duration)
     return Preview(page_url=links.page, url=url, embed=f"{links.embed}?t={t}",
-                   oembed=_oembed(links, url), title=f"{episode.title} at {when}",
+                   oembed=_oembed(links, url),
+                   title=f"{episode.title} at {when}" + (f" · {chapter}" if chapter else ""),
                    description=f"{speaker}: “{text}”" if speaker else f"“{text}”",
                    audio=f"{links.clip}?t={format_t(*clip)}", card="player")

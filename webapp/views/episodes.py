@@ -25,6 +25,7 @@ from ..core import OUTPUT_FORMATS, render
 from ..core.audio import audio_type
 from ..core.alignment.episode import WORDS_FILE, read_words
 from ..core.alignment.export import to_podcasting_words, to_vtt_words
+from ..core.chapters import CHAPTERS_FILE, Chapter, chapter_at, shown
 from ..core.library import VTT_FILE, Episode
 from ..core.model import Cue
 from ..core.moments import Landing, landing
@@ -47,21 +48,26 @@ def render_player_page(template: str, slug: str, autofocus: bool) -> Response:
     episode = episode_or_404(slug)
     transcript = transcript_or_503(slug)
     land = landing(transcript.cues, request.args.get("t"), episode.duration)
-    cues_html = cue_list(slug, transcript, land.target, land.in_range, autofocus)
+    chapters = library().chapters(slug)
+    cues_html = cue_list(slug, transcript, land.target, land.in_range, autofocus, chapters)
     has_words = library().file(slug, WORDS_FILE) is not None
     return page_with_cues(template, cues_html, episode=episode, cues=transcript.cues,
-                          moment=land.moment, preview=preview(episode, transcript.cues, land),
+                          moment=land.moment, chapters=shown(chapters),
+                          preview=preview(episode, transcript.cues, land, chapters),
                           has_words=has_words)
 
 
-def preview(episode: Episode, cues: list[Cue], land: Landing) -> Preview:
+def preview(episode: Episode, cues: list[Cue], land: Landing,
+            chapters: list[Chapter] = ()) -> Preview:
     links = Links(page=absolute_url("episodes.page", slug=episode.slug),
                   embed=absolute_url("share.embed", slug=episode.slug),
                   clip=absolute_url("share.clip", slug=episode.slug),
                   oembed=absolute_url("share.oembed"))
     if land.target is None:
         return episode_preview(episode, links)
-    return moment_preview(episode, cues, land.moment, land.target, land.in_range, links)
+    chapter = chapter_at(chapters, land.moment.start)
+    return moment_preview(episode, cues, land.moment, land.target, land.in_range, links,
+                          chapter.title if chapter else None)
 
 
 @bp.get("/<slug>/transcript.<fmt>")
@@ -74,7 +80,7 @@ def transcript_file(slug: str, fmt: str):
         path = library().file(slug, VTT_FILE)
         if path is None:
             abort(404)
-        return send_file(path, mimetype="text/vtt", conditional=True)
+        return shared(send_file(path, mimetype="text/vtt", conditional=True, etag=True))
     words = read_words(library().file(slug, WORDS_FILE)) if request.args.get("words") else None
     if words and fmt in WORD_WRITERS:
         body = WORD_WRITERS[fmt](transcript, words)
@@ -83,7 +89,27 @@ def transcript_file(slug: str, fmt: str):
     response = Response(body, content_type=OUTPUT_FORMATS[fmt][1])
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
+    response.add_etag()
+    return shared(response.make_conditional(request))
+
+
+def shared(response: Response) -> Response:
+    """A transcript or chapters file, readable by podcast apps' web players on other
+    sites: Podcasting 2.0 asks for CORS on them."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
     return response
+
+
+@bp.get("/<slug>/chapters.json")
+def chapters_file(slug: str):
+    """The episode's chapters (Podcasting 2.0 JSON)."""
+    episode_or_404(slug)
+    path = library().file(slug, CHAPTERS_FILE)
+    if path is None:
+        abort(404, description="This episode has no chapters.")
+    return shared(send_file(path, mimetype="application/json+chapters", conditional=True,
+                            etag=True))
 
 
 @bp.get("/<slug>/words.json")
@@ -93,7 +119,7 @@ def words(slug: str):
     path = library().file(slug, WORDS_FILE)
     if path is None:
         abort(404, description="This episode has no word timings yet.")
-    return send_file(path, mimetype="application/json", conditional=True, etag=True)
+    return shared(send_file(path, mimetype="application/json", conditional=True, etag=True))
 
 
 @bp.get("/<slug>/audio")

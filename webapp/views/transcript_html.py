@@ -13,6 +13,10 @@ the browser skips the layout and paint of the groups far from the screen
 Their heights are estimates until then, so the player shows the groups around any cue it
 scrolls to first, and lays out the rest in idle time after the page is usable
 (static/js/cue-layout.js).
+
+An episode's chapters are headings (h3, the speakers then h4) put before the cue each
+starts in (:func:`webapp.core.chapters.headings_at`); they are not cues, so cue *i* is
+still the *i*-th ``.cue`` on the page.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from flask import Response, current_app, render_template
 from markupsafe import Markup
 
 from ..core.bounded_cache import BoundedCache
+from ..core.chapters import Chapter, headings_at, shown
 from ..core.model import Cue, Transcript
 
 GROUP = 20
@@ -31,16 +36,37 @@ CACHED_TRANSCRIPTS = 64  # the most recently shown; a 2-hour episode holds about
 _OPEN, _CLOSE = '<div class="cue-group">', "</div>"
 _SLOT = Markup(f"<!--cues-{secrets.token_hex(12)}-->")
 
-_cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → (transcript, cue rows, encoded list)
+_cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → (transcript, chapters, rows, encoded list)
 
 
-def _macro():
-    return current_app.jinja_env.get_template("_cue.html").module.cue_row
+def _macro(name: str = "cue_row"):
+    return getattr(current_app.jinja_env.get_template("_cue.html").module, name)
 
 
-def _speaker_shown(cues: list[Cue], index: int) -> bool:
+class _Rows:
+    """Renders cue rows, each with the chapter headings that go before it."""
+
+    def __init__(self, transcript: Transcript, chapters: list[Chapter]):
+        self.cues = transcript.cues
+        self.row = _macro()
+        self.level = 4 if shown(chapters) else 3
+        heading = _macro("chapter_heading")
+        placed = headings_at(chapters, [c.start for c in self.cues], [c.end for c in self.cues])
+        numbers = iter(range(1, len(chapters) + 1))
+        self.headings = {i: "".join(str(heading(ch, next(numbers), i + 1)) for ch in found)
+                         for i, found in sorted(placed.items())}
+
+    def __call__(self, i: int, **marks) -> str:
+        cue = self.cues[i]
+        html = str(self.row(cue, i + 1, _speaker_shown(self.cues, i, i in self.headings),
+                            speaker_level=self.level, **marks))
+        return self.headings[i] + html if i in self.headings else html
+
+
+def _speaker_shown(cues: list[Cue], index: int, after_heading: bool = False) -> bool:
+    """A speaker's name opens their turn, and every chapter."""
     speaker = cues[index].speaker
-    return bool(speaker) and (index == 0 or speaker != cues[index - 1].speaker)
+    return bool(speaker) and (index == 0 or after_heading or speaker != cues[index - 1].speaker)
 
 
 def _grouped(rows: list[str]) -> str:
@@ -48,35 +74,32 @@ def _grouped(rows: list[str]) -> str:
                    for i in range(0, len(rows), GROUP))
 
 
-def _plain(slug: str, transcript: Transcript) -> tuple[list[str], bytes]:
+def _plain(slug: str, transcript: Transcript, chapters: list[Chapter]) -> tuple[_Rows, list[str], bytes]:
     hit = _cache.get(slug)
-    if hit and hit[0] is transcript:
-        return hit[1], hit[2]
-    row = _macro()
-    cues = transcript.cues
-    rows = [str(row(cue, i + 1, _speaker_shown(cues, i))) for i, cue in enumerate(cues)]
+    if hit and hit[0] is transcript and hit[1] == chapters:
+        return hit[2], hit[3], hit[4]
+    render = _Rows(transcript, chapters)
+    rows = [render(i) for i in range(len(transcript.cues))]
     whole = _grouped(rows).encode("utf-8")
-    _cache.put(slug, (transcript, rows, whole))
-    return rows, whole
+    _cache.put(slug, (transcript, chapters, render, rows, whole))
+    return render, rows, whole
 
 
 def cue_list(slug: str, transcript: Transcript, target: int | None = None,
-             in_range=(), autofocus: bool = False) -> bytes:
-    """Every cue's HTML, encoded; ``target`` and the ``in_range`` indices carry their
-    classes, and with ``autofocus`` the target's timestamp link takes the focus (which
-    scrolls it into view without JavaScript)."""
-    rows, whole = _plain(slug, transcript)
+             in_range=(), autofocus: bool = False, chapters: list[Chapter] = ()) -> bytes:
+    """Every cue's HTML, encoded, with the chapters' headings; ``target`` and the
+    ``in_range`` indices carry their classes, and with ``autofocus`` the target's timestamp
+    link takes the focus (which scrolls it into view without JavaScript)."""
+    render, rows, whole = _plain(slug, transcript, list(chapters))
     marked = set(in_range)
     if target is not None:
         marked.add(target)
     if not marked:
         return whole
     rows = list(rows)
-    row = _macro()
-    cues = transcript.cues
     for i in marked:
-        rows[i] = str(row(cues[i], i + 1, _speaker_shown(cues, i), target=i == target,
-                          in_range=i in in_range, autofocus=autofocus and i == target))
+        rows[i] = render(i, target=i == target, in_range=i in in_range,
+                         autofocus=autofocus and i == target)
     return _grouped(rows).encode("utf-8")
 
 
