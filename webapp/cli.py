@@ -165,6 +165,75 @@ class _ProgressBar:
             self.stream.flush()
 
 
+def _date(value: str):
+    import datetime
+
+    try:
+        day = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; give YYYY-MM-DD") from None
+    return day if day.tzinfo else day.replace(tzinfo=datetime.timezone.utc)
+
+
+def _positive_count(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number above 0")
+    return int(value)
+
+
+def _print_outcome(outcome) -> None:
+    title = printable(outcome.title)
+    if outcome.kind == "added":
+        print(f"added\t/episodes/{outcome.slug}\t{title}\t{printable(outcome.detail)}")
+    elif outcome.kind == "skipped":
+        print(f"skipped: {title}: {printable(outcome.detail)}", file=sys.stderr)
+    else:
+        print(f"error: {title}: {printable(outcome.detail)}", file=sys.stderr)
+
+
+def _import_one(library, source: str, args) -> int:
+    """Import one feed; its items' lines as they are done, then a summary. 2 when the feed
+    itself cannot be read."""
+    from .core.feeds import FeedUnreadable, Options, import_feed
+
+    bar = _ProgressBar(sys.stderr, "MB")
+    options = Options(limit=getattr(args, "limit", None), since=getattr(args, "since", None),
+                      on_item=lambda outcome: (bar.close(), _print_outcome(outcome)),
+                      on_bytes=lambda done, total: bar(done // 2**20, max(total // 2**20, 1)))
+    try:
+        report = import_feed(library, source, options)
+    except FeedUnreadable as error:
+        bar.close()
+        print(f"error: {printable(str(error))}", file=sys.stderr)
+        return EXIT_INPUT
+    warn(report.warnings)
+    name = printable(report.title) or source
+    if report.unchanged:
+        print(f"{name}: not modified since the last import; nothing new", file=sys.stderr)
+        return 0
+    print(f"{name}: {report.count('added')} added, {report.present} already here, "
+          f"{report.count('skipped')} skipped, {report.count('failed')} failed"
+          + (f", {report.left_out} left out (--limit/--since)" if report.left_out else ""),
+          file=sys.stderr)
+    return 0
+
+
+def cmd_import_feed(args) -> int:
+    return _import_one(_library(args, follow_index=True), args.source, args)
+
+
+def cmd_refresh(args) -> int:
+    from .core.feeds import known_feeds
+
+    library = _library(args, follow_index=True)
+    sources = known_feeds(library)
+    if not sources:
+        print("no feeds imported yet; import one with: listenalong import-feed URL",
+              file=sys.stderr)
+    codes = [_import_one(library, source, args) for source in sources]
+    return EXIT_INPUT if any(codes) else 0
+
+
 def cmd_list(args) -> int:
     from .core.timecode import clock
 
@@ -216,6 +285,8 @@ COMMANDS = {
     "run": cmd_run,
     "config": cmd_config,
     "align": cmd_align,
+    "import-feed": cmd_import_feed,
+    "refresh": cmd_refresh,
 }
 
 
@@ -284,6 +355,15 @@ def _add_library_commands(sub, media) -> None:
     which.add_argument("--all", action="store_true", help="every episode in the library")
     align.add_argument("--report", action="store_true",
                        help="list the paragraphs that kept their estimated timing, and why")
+    feed = sub.add_parser("import-feed", parents=[media],
+                          help="import a podcast feed's episodes that have transcripts")
+    feed.add_argument("source", metavar="URL|FILE", help="the feed's address (or a saved copy)")
+    feed.add_argument("--limit", type=_positive_count, metavar="N",
+                      help="only the N newest items")
+    feed.add_argument("--since", type=_date, metavar="DATE",
+                      help="only items published on or after DATE (YYYY-MM-DD)")
+    sub.add_parser("refresh", parents=[media],
+                   help="import what is new in every feed imported before")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -62,6 +62,8 @@ class Episode:
     guid: str = ""        # an imported episode's item guid (feeds.py), its identity there
     feed: str = ""        # the feed it was imported from
     published: str = ""   # the item's date, ISO 8601
+    people: list[dict] = field(default_factory=list)      # podcast:person {name, role, group, href, img}
+    soundbites: list[dict] = field(default_factory=list)  # podcast:soundbite {start, duration, title}
 
     @classmethod
     def from_json(cls, data) -> "Episode":
@@ -111,7 +113,21 @@ _FIELD_CHECKS = (
     ("guid", lambda v: isinstance(v, str), "a string"),
     ("feed", lambda v: isinstance(v, str), "a URL string"),
     ("published", lambda v: isinstance(v, str), "a date string"),
+    ("people", lambda v: isinstance(v, list) and all(_is_person(x) for x in v), "a list of people"),
+    ("soundbites", lambda v: isinstance(v, list) and all(_is_soundbite(x) for x in v),
+     "a list of soundbites"),
 )
+
+
+def _is_person(value) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("name"), str) and \
+        all(isinstance(value.get(k, ""), str) for k in ("role", "group", "href", "img"))
+
+
+def _is_soundbite(value) -> bool:
+    return isinstance(value, dict) and _is_seconds(value.get("duration")) and \
+        isinstance(value.get("start"), (int, float)) and not isinstance(value.get("start"), bool) \
+        and 0 <= value["start"] <= MAX_SECONDS and isinstance(value.get("title", ""), str)
 
 
 def _shown(value) -> str:
@@ -123,14 +139,21 @@ Source = Union[str, os.PathLike, bytes]
 
 
 def write_episode(folder: str | os.PathLike, episode: Episode, transcript: Transcript,
-                  audio_file: Source, original: Source, chapters: list[Chapter] = ()) -> Path:
+                  audio_file: Source, original: Source, chapters: list[Chapter] = (),
+                  move_audio: bool = False) -> Path:
     """Write an episode's files into ``folder`` (made if need be): the audio and the
     original transcript (each a path to copy, or the bytes themselves), the VTT made from
     ``transcript``, ``chapters.json`` when it has chapters, and ``episode.json``. The one
-    place that knows the folder's layout."""
+    place that knows the folder's layout. ``move_audio`` moves the audio file in (a
+    download of ours, on the same file system) instead of copying it."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    if move_audio and not isinstance(audio_file, bytes):
+        os.replace(audio_file, folder / episode.audio)
+        os.chmod(folder / episode.audio, 0o644)
     for name, source in ((episode.audio, audio_file), (episode.transcript, original)):
+        if name == episode.audio and move_audio:
+            continue
         if isinstance(source, bytes):
             (folder / name).write_bytes(source)
         else:
@@ -198,7 +221,7 @@ class Library:
                 continue
             if episode:
                 found.append(episode)
-        found.sort(key=lambda e: (e.added, e.title), reverse=True)
+        found.sort(key=lambda e: (e.published or e.added, e.title), reverse=True)
         return found, broken
 
     def episodes(self) -> list[Episode]:
@@ -283,7 +306,7 @@ class Library:
     def add_parsed(self, transcript: Transcript, audio_path: str, original: Source,
                    original_ext: str, title: str, slug: str | None = None,
                    chapters: list[Chapter] = (), duration: float | None = None,
-                   **about) -> tuple[Episode, list]:
+                   move_audio: bool = False, **about) -> tuple[Episode, list]:
         """Add an episode whose transcript is read already (``original`` is its source, a
         path or the bytes); ``about`` sets Episode fields (guid, feed, published, notes)."""
         length = duration or audio.duration(audio_path)
@@ -303,7 +326,7 @@ class Library:
             if name not in Episode.__dataclass_fields__:
                 raise TypeError(f"Episode has no field {name!r}")
             setattr(episode, name, value)
-        self._place(episode, transcript, audio_path, original, chapters)
+        self._place(episode, transcript, audio_path, original, chapters, move_audio)
         self._changed(slug, True)
         return episode, transcript.warnings + warnings
 
@@ -319,7 +342,7 @@ class Library:
             return []
 
     def _place(self, episode: Episode, transcript: Transcript, audio_path: str,
-               original: Source, chapters: list[Chapter]) -> None:
+               original: Source, chapters: list[Chapter], move_audio: bool = False) -> None:
         """Build the episode's folder under a temp name, then rename it into place."""
         final = self.root / episode.slug
         try:
@@ -332,7 +355,8 @@ class Library:
         except OSError as error:
             raise InputError(_cannot_write(error), path=str(self.root)) from None
         try:
-            write_episode(building, episode, transcript, audio_path, original, chapters)
+            write_episode(building, episode, transcript, audio_path, original, chapters,
+                          move_audio)
             os.chmod(building, 0o755)
             os.rename(building, final)
         except BaseException as error:

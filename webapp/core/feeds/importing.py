@@ -1,0 +1,291 @@
+"""Import a podcast feed into the library: each new item with an audio enclosure and a
+readable transcript becomes an episode, with its chapters, people and soundbites.
+
+- Idempotent by item: an item whose key (guid, else enclosure URL, else link) is an
+  episode's ``guid`` already is left alone; importing again only adds new items.
+- The feed is fetched conditionally (ETag / Last-Modified kept in ``<library>/.feeds/``):
+  a 304 costs one request and nothing else. ``refresh`` re-checks every feed kept there.
+- The enclosure is downloaded once, streamed to a temp folder in the library and moved into
+  the episode's folder: with dynamic ad insertion every fetch is different audio, so the
+  copy we align and clip is the copy we serve.
+- One item failing (a 404, a transcript that does not read, audio shorter than its
+  transcript) is one line in the report; the others go on. Only a feed that cannot be
+  read at all raises :class:`FeedUnreadable`.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .. import audio
+from ..atomic import write_text
+from ..chapters import Chapter, chapters_from_id3, chapters_from_notes, read_chapters_text
+from ..decoding import decode
+from ..errors import InputError
+from ..library import ADDING, Library, slugify
+from ..reading import parse_text
+from . import fetching
+from .fetching import FetchError, Limits
+from .reading import Feed, FeedError, Item, read_feed
+from .transcripts import Chosen, choose
+
+FEEDS_FOLDER = ".feeds"
+MAX_FEED_BYTES = 20 * 2**20
+MAX_CHAPTERS_BYTES = 5 * 2**20
+MAX_AUDIO_BYTES = 2 * 2**30
+EXTENSION_OF_TYPE = {"audio/mpeg": ".mp3", "audio/mp3": ".mp3", "audio/mp4": ".m4a",
+                     "audio/x-m4a": ".m4a", "audio/m4a": ".m4a", "audio/aac": ".aac",
+                     "audio/ogg": ".ogg", "audio/opus": ".opus", "audio/flac": ".flac",
+                     "audio/x-flac": ".flac", "audio/wav": ".wav", "audio/x-wav": ".wav",
+                     "audio/wave": ".wav"}
+SOURCE_EXTENSION = {"json": ".json", "vtt": ".vtt", "srt": ".srt", "html": ".html"}
+
+
+class FeedUnreadable(Exception):
+    """The feed itself could not be fetched or read (one line: where and why)."""
+
+
+@dataclass
+class Outcome:
+    kind: str            # "added", "skipped" or "failed"
+    title: str
+    detail: str
+    slug: str = ""
+
+
+@dataclass
+class Report:
+    source: str
+    title: str = ""
+    outcomes: list[Outcome] = field(default_factory=list)
+    unchanged: bool = False     # a 304: nothing fetched but the answer
+    present: int = 0            # items in the library already
+    left_out: int = 0           # items past --limit or before --since
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for o in self.outcomes if o.kind == kind)
+
+
+@dataclass
+class Options:
+    limit: int | None = None
+    since: datetime.datetime | None = None
+    max_audio_bytes: int = MAX_AUDIO_BYTES
+    on_item: Callable[[Outcome], None] | None = None        # each item as it is done
+    on_bytes: Callable[[int, int], None] | None = None      # the enclosure downloading
+
+
+class Http:
+    """The fetching functions the importer uses (tests and benchmarks may count calls)."""
+
+    get = staticmethod(fetching.get)
+    download = staticmethod(fetching.download)
+
+
+# ---- where feeds are remembered ---------------------------------------------------------------
+def _state_path(library: Library, source: str) -> Path:
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:20]
+    return library.root / FEEDS_FOLDER / f"{digest}.json"
+
+
+def _load_state(library: Library, source: str) -> dict:
+    try:
+        data = json.loads(_state_path(library, source).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("source") == source else {}
+
+
+def _save_state(library: Library, source: str, state: dict) -> None:
+    path = _state_path(library, source)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(path, json.dumps({"source": source, **state}, ensure_ascii=False, indent=1))
+    except OSError:
+        pass   # only conditional GETs are lost: the next import fetches the whole feed
+
+
+def known_feeds(library: Library) -> list[str]:
+    """The sources of every feed imported into this library, as given then."""
+    sources = []
+    folder = library.root / FEEDS_FOLDER
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            source = json.loads(path.read_text("utf-8")).get("source")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(source, str):
+            sources.append(source)
+    return sources
+
+
+# ---- the feed ---------------------------------------------------------------------------------
+def is_url(source: str) -> bool:
+    return source.split(":", 1)[0].lower() in ("http", "https")
+
+
+def _feed_bytes(source: str, state: dict, http: Http) -> tuple[bytes | None, dict]:
+    """The feed's bytes (None: not modified since the validators in ``state``) and the
+    validators to keep."""
+    if "://" in source and not is_url(source):
+        raise FeedUnreadable(f"{source}: not an http(s) address; give the feed's http(s) URL "
+                             f"or a file")
+    if not is_url(source):
+        from ..reading import read_bytes
+        try:
+            return read_bytes(source, MAX_FEED_BYTES), {}
+        except InputError as error:
+            raise FeedUnreadable(str(error)) from None
+    try:
+        response = http.get(source, Limits(max_bytes=MAX_FEED_BYTES, deadline=60),
+                            etag=state.get("etag"), last_modified=state.get("last_modified"))
+    except FetchError as error:
+        raise FeedUnreadable(str(error)) from None
+    validators = {k: response.headers[h] for k, h in (("etag", "etag"),
+                                                      ("last_modified", "last-modified"))
+                  if response.headers.get(h)}
+    return (None if response.not_modified else response.body), validators or {
+        k: state[k] for k in ("etag", "last_modified") if k in state}
+
+
+def _chosen_items(feed: Feed, options: Options) -> tuple[list[Item], int]:
+    """The items to consider, newest first: at most ``limit``, none before ``since``."""
+    items = sorted(feed.items, key=lambda i: i.published.timestamp() if i.published else 0,
+                   reverse=True) if all(i.published for i in feed.items) else list(feed.items)
+    kept = [i for i in items if not (options.since and i.published and i.published < options.since)]
+    if options.limit is not None:
+        kept = kept[:options.limit]
+    return kept, len(items) - len(kept)
+
+
+def import_feed(library: Library, source: str, options: Options | None = None,
+                http: Http | None = None) -> Report:
+    """Import the new items of the feed at ``source`` (a URL, or a file)."""
+    options, http = options or Options(), http or Http()
+    state = _load_state(library, source)
+    if state.get("failed"):   # some items failed last time: fetch it all, to try them again
+        state = {k: v for k, v in state.items() if k not in ("etag", "last_modified")}
+    data, validators = _feed_bytes(source, state, http)
+    report = Report(source, title=state.get("title", ""))
+    if data is None:
+        report.unchanged = True
+        return report
+    try:
+        feed = read_feed(data)
+    except FeedError as error:
+        raise FeedUnreadable(f"{source}: {error}") from None
+    report.title, report.warnings = feed.title, list(feed.warnings)
+    known = {e.guid for e in library.episodes() if e.guid}
+    items, report.left_out = _chosen_items(feed, options)
+    for item in items:
+        if item.key in known:
+            report.present += 1
+            continue
+        outcome = _import_item(library, source, item, options, http)
+        if outcome.kind == "added":
+            known.add(item.key)
+        report.outcomes.append(outcome)
+        if options.on_item:
+            options.on_item(outcome)
+    _save_state(library, source, {"title": feed.title, **validators, "checked": _now(),
+                                  "failed": report.count("failed")})
+    return report
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+# ---- one item ---------------------------------------------------------------------------------
+def _import_item(library: Library, source: str, item: Item, options: Options,
+                 http: Http) -> Outcome:
+    title = item.title or "Untitled episode"
+    if not item.audio_url:
+        return Outcome("skipped", title, "no audio enclosure")
+    if not item.tags.transcripts:
+        return Outcome("skipped", title, "no transcript in the feed (podcast:transcript)")
+    chosen, tried = choose(item.tags.transcripts, http.get)
+    if chosen is None:
+        return Outcome("failed", title, "no transcript could be read: " + "; ".join(tried))
+    try:
+        return _add(library, source, item, title, chosen, options, http)
+    except (FetchError, InputError) as error:
+        return Outcome("failed", title, str(error))
+
+
+def _audio_extension(item: Item) -> str:
+    ext = EXTENSION_OF_TYPE.get(item.audio_type.split(";")[0].strip())
+    if ext:
+        return ext
+    path_ext = os.path.splitext(item.audio_url.split("?")[0])[1].lower()
+    if path_ext in audio.AUDIO_TYPES:
+        return path_ext
+    raise InputError(f"the enclosure's type ({item.audio_type or 'none given'}) is not "
+                     f"audio we play (MP3, M4A/AAC, Ogg/Opus, FLAC, WAV)")
+
+
+def _add(library: Library, source: str, item: Item, title: str, chosen: Chosen,
+         options: Options, http: Http) -> Outcome:
+    ext = _audio_extension(item)
+    library.root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{ADDING}download-{os.getpid()}-", dir=library.root))
+    try:
+        path = folder / f"audio{ext}"
+        http.download(item.audio_url, path, Limits(max_bytes=options.max_audio_bytes,
+                                                   deadline=3600), options.on_bytes)
+        length = audio.duration(path)
+        transcript = parse_text(chosen.text, chosen.format, length)
+        transcript.notes = item.notes or transcript.notes
+        chapters, why = _chapters(item, path, transcript.notes, http)
+        episode, warnings = library.add_parsed(
+            transcript, str(path), chosen.body, SOURCE_EXTENSION.get(chosen.format, ".txt"),
+            title, _free_slug(library, title), chapters, duration=length, move_audio=True,
+            guid=item.key, feed=source, notes=transcript.notes,
+            published=item.published.isoformat(timespec="seconds") if item.published else "",
+            people=[vars(p) for p in item.tags.persons],
+            soundbites=[vars(s) for s in item.tags.soundbites])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    detail = f"{chosen.format} transcript, {len(transcript.cues)} paragraphs"
+    if chapters:
+        detail += f", {len(chapters)} chapters ({why})"
+    elif why:
+        detail += f", no chapters ({why})"
+    detail += "".join(f"; warning: {w}" for w in warnings[:3])
+    return Outcome("added", title, detail, episode.slug)
+
+
+def _chapters(item: Item, audio_path: Path, notes: str, http: Http) -> tuple[list[Chapter], str]:
+    """The item's chapters and where they came from (or, with none, why its chapters file
+    was no use): its chapters file, else the audio's ID3 frames, else a timestamp list in
+    its notes."""
+    failed = ""
+    if item.tags.chapters:
+        try:
+            response = http.get(item.tags.chapters, Limits(max_bytes=MAX_CHAPTERS_BYTES, deadline=60))
+            return read_chapters_text(decode(response.body)), "podcast:chapters"
+        except (FetchError, InputError) as error:
+            failed = f"chapters {error}"   # the audio or the notes may still have them
+    if audio_path.suffix == ".mp3":
+        found = chapters_from_id3(audio_path)
+        if found:
+            return found, "ID3" + (f"; {failed}" if failed else "")
+    found = chapters_from_notes(notes)
+    return found, ("from the notes" + (f"; {failed}" if failed else "")) if found else failed
+
+
+def _free_slug(library: Library, title: str) -> str:
+    base = slugify(title)[:56].strip("-") or "episode"
+    slug, n = base, 1
+    while (library.root / slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
