@@ -49,12 +49,13 @@ def build_app(test_config: dict | None = None) -> Flask:
     def reader_preferences():
         return {"prefs": preferences.parse(request.cookies.get(preferences.COOKIE))}
 
-    from .views import episodes, library_pages, search, share
+    from .views import episodes, feed, library_pages, search, share
 
     app.register_blueprint(library_pages.bp)
     app.register_blueprint(episodes.bp)
     app.register_blueprint(share.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(feed.bp)
     _start_search_index(app, library)
 
     @app.errorhandler(HTTPException)

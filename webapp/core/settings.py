@@ -90,6 +90,7 @@ SETTINGS: tuple[Setting, ...] = (
             "how often a search compares the index with the episode folders", _positive_float),
     Setting("STATIC_MAX_AGE", 3600, "seconds browsers may keep static files and audio",
             _positive_int),
+    Setting("FEED_TITLE", "Listenalong", "the title of the library's podcast feed (/feed.xml)"),
     Setting("PUBLIC_URL", "", "the site's address as listeners see it (https://listen.example.org); "
             "previews, embeds and oEmbed link there, whatever Host a request names", _public_url),
     Setting("ALLOWED_HOSTS", ("localhost", "127.0.0.1", "::1"),
