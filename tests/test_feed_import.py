@@ -75,20 +75,22 @@ def garden(audio_files):
         yield server, serve_garden(server, audio_files)
 
 
-def test_import_creates_episodes_with_the_best_transcript_and_chapters(tmp_path, garden):
+@pytest.fixture
+def imported(tmp_path, garden):
+    """The garden feed imported: (server, library, episodes by guid)."""
     server, url = garden
     code, out, err = cli("import-feed", url, "--media", tmp_path)
     assert code == 0, err
     assert "skipped: Live from the allotment: no transcript in the feed" in err
     assert "The Garden Hour: 4 added, 0 already here, 1 skipped, 0 failed" in err
-    added = [line.split("\t") for line in out.splitlines()]
-    assert [a[0] for a in added] == ["added"] * 4
-
+    assert [line.split("\t")[0] for line in out.splitlines()] == ["added"] * 4
     library = consistent(tmp_path)
-    by_guid = {e.guid: e for e in library.episodes()}
-    assert sorted(by_guid) == ["garden-1", "garden-2", "garden-3", "garden-4"]
+    return server, library, {e.guid: e for e in library.episodes()}
 
-    # JSON beats SRT and VTT; speakers, people, soundbites and notes come along
+
+def test_json_beats_srt_and_vtt_and_people_soundbites_notes_come_along(imported):
+    server, library, by_guid = imported
+    assert sorted(by_guid) == ["garden-1", "garden-2", "garden-3", "garden-4"]
     first = by_guid["garden-1"]
     cues = library.transcript(first.slug).cues
     assert cues[1].text == "Mine are cedar, and they have lasted ten years."
@@ -96,34 +98,36 @@ def test_import_creates_episodes_with_the_best_transcript_and_chapters(tmp_path,
     assert [p["name"] for p in first.people] == ["Rosa Delgado", "Tom Okafor"]
     assert first.soundbites == [{"start": 20.0, "duration": 15.5, "title": "Cedar lasts ten years"}]
     assert first.notes == "Rosa and Tom on raised beds." and first.published.startswith("2026-11-02")
+    # the chosen transcript was the only one of the item fetched
+    assert server.requests("/t/1.json") == 1
+    assert server.requests("/t/1.srt") == 0 and server.requests("/t/1.vtt") == 0
+    # the audio served is the copy downloaded, byte for byte
+    assert (library.root / first.slug / "audio.mp3").read_bytes() == server.routes["/audio/1.mp3"].body
+
+
+def test_chapters_come_from_the_chapters_file_the_notes_or_id3(imported):
+    server, library, by_guid = imported
     # podcast:chapters, the toc:false one kept in the file
-    chapters = library.chapters(first.slug)
-    assert [(c.start, c.title, c.toc) for c in chapters] == [
+    assert [(c.start, c.title, c.toc) for c in library.chapters(by_guid["garden-1"].slug)] == [
         (0, "Hello", True), (9, "Cedar or pine", True), (30, "Sponsor", False),
         (35.5, "Lining the bed", True)]
+    assert [(c.start, c.title) for c in library.chapters(by_guid["garden-2"].slug)] == [
+        (0, "Hello"), (25, "Staking"), (40, "Questions")]
+    assert [(c.start, c.title) for c in library.chapters(by_guid["garden-3"].slug)] == [
+        (0, "Heaps"), (30, "Greens and browns")]
 
-    # the JSON 404s: the SRT (sent as text/srt) instead; chapters from the notes' list
+
+def test_fallbacks_and_formats_told_by_their_content(imported):
+    server, library, by_guid = imported
+    # the JSON 404s: the SRT (sent as text/srt) instead
     second = by_guid["garden-2"]
     assert second.transcript == "original.srt"
     assert "Stake them early" in library.transcript(second.slug).cues[1].text
-    assert [(c.start, c.title) for c in library.chapters(second.slug)] == [
-        (0, "Hello"), (25, "Staking"), (40, "Questions")]
-
-    # HTML transcript, chapters from the MP3's ID3 frames
-    third = by_guid["garden-3"]
-    assert third.transcript == "original.html"
-    assert [(c.start, c.title) for c in library.chapters(third.slug)] == [
-        (0, "Heaps"), (30, "Greens and browns")]
-
-    # a VTT sent as application/octet-stream, named .txt: told by its content
+    # an HTML transcript
+    assert by_guid["garden-3"].transcript == "original.html"
+    # a VTT sent as application/octet-stream, named .txt
     fourth = by_guid["garden-4"]
     assert fourth.transcript == "original.vtt" and fourth.speakers == ["Ana", "Ben"]
-
-    # the audio served is the copy downloaded, byte for byte
-    assert (tmp_path / first.slug / "audio.mp3").read_bytes() == server.routes["/audio/1.mp3"].body
-    # the chosen transcript was the only one of item 1 fetched
-    assert server.requests("/t/1.json") == 1
-    assert server.requests("/t/1.srt") == 0 and server.requests("/t/1.vtt") == 0
 
 
 def test_a_second_import_is_one_conditional_request(tmp_path, garden):
