@@ -88,7 +88,7 @@ def test_chapters_json_is_podcasting_2(site):
 
     status, headers, body = fetch(site.url + "/episodes/welcome/chapters.json")
     data = json.loads(body)
-    assert data["version"] == "1.2.0" and data["chapters"][1] == {"startTime": 17, "title": "The basics"}
+    assert data["version"] == "1.2.0" and data["chapters"][1] == {"startTime": 17.34, "title": "The basics"}
     assert fetch(site.url + "/episodes/beds/chapters.json")[0] == 404
 
 
