@@ -21,23 +21,25 @@ READY = "() => performance.getEntriesByName('listenalong:ready').length > 0"
 LAID_OUT = "() => performance.getEntriesByName('listenalong:laidout').length > 0"
 
 
-def axe(page) -> dict:
+def axe(page, within: str | None = None) -> dict:
+    """axe's findings on the page (or only ``within`` the element of that selector)."""
     if not AXE.is_file():
         pytest.fail(f"axe-core is missing: run npm ci ({AXE})")
     page.add_script_tag(path=str(AXE))
-    return page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+    return page.evaluate("([tags, within]) => axe.run(within ? document.querySelector(within) : document,"
+                         " {runOnly: {type: 'tag', values: tags}})"
                          ".then(r => ({violations: r.violations.map(v => ({id: v.id, impact: v.impact,"
                          " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.failureSummary)})),"
                          " contrast: r.incomplete.filter(v => v.id === 'color-contrast')"
                          ".flatMap(v => v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' ' + (n.any[0] || {}).message))}))",
-                         TAGS)
+                         [TAGS, within])
 
 
-def assert_clean(page, what: str):
+def assert_clean(page, what: str, within: str | None = None):
     if page.evaluate("!!document.querySelector('#cues')"):
         page.wait_for_function(LAID_OUT)
     page.wait_for_timeout(150)  # transitions (the toast, hover colours) end
-    result = axe(page)
+    result = axe(page, within)
     assert result["violations"] == [], f"{what}: {json.dumps(result['violations'], indent=1)}"
     assert result["contrast"] == [], f"{what}: undecidable contrast: {result['contrast']}"
 
@@ -140,3 +142,29 @@ def test_targets_are_at_least_24px_and_speakers_are_headings(axe_context, seed_s
     headings = page.eval_on_selector_all("#cues h3.cue-speaker", "hs => hs.map(h => h.textContent)")
     assert headings[:2] == ["Lex Fridman", "Mark Zuckerberg"]
     assert page.locator("h2#transcript-heading").count() == 1
+
+
+@pytest.mark.parametrize("scheme,width", [("light", 1280), ("dark", 390)])
+def test_an_episode_with_chapters_and_feed_extras_has_no_violations(axe_context, tmp_path, scheme, width):
+    """Chapter headings (speakers then h4), the chapter menu open, Highlights and People."""
+    import shutil
+
+    from support import LiveServer
+    from webapp import create_app
+    from webapp.core.library import Library
+
+    shutil.copytree(REPO / "media" / "welcome", tmp_path / "welcome")
+    episode = Library(tmp_path).load("welcome")
+    episode.people = [{"name": "Maya Ortiz", "role": "host", "href": "https://e.org/maya"}]
+    episode.soundbites = [{"start": 83.99, "duration": 20, "title": "Search"}]
+    (tmp_path / "welcome" / "episode.json").write_text(episode.to_json())
+    with LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(tmp_path)})) as server:
+        page = axe_context(width=width, height=844, scheme=scheme)
+        open_episode(page, f"{server.url}/episodes/welcome?t=1:30")
+        page.evaluate("document.querySelector('#player').pause()")
+        assert_clean(page, "chapters")
+        page.click("#chapters-menu summary")
+        # the open menu covers the transcript under it, so only the menu is asked about
+        assert_clean(page, "chapter menu open", within="#chapters-menu")
+        levels = page.eval_on_selector_all("#cues :is(h3, h4)", "hs => [...new Set(hs.map(h => h.tagName + h.className))]")
+        assert levels == ["H3chapter-heading", "H4cue-speaker"]

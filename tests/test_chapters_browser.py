@@ -9,8 +9,11 @@ import shutil
 
 import pytest
 
+from feed_server import FeedServer
 from support import REPO, LiveServer, settle_scrolling
+from test_feed_import import audio_files, cli, serve_garden  # noqa: F401 (a fixture)
 from webapp import create_app
+from webapp.core.library import Library
 
 AUDIO = "document.querySelector('#player')"
 READY = "() => performance.getEntriesByName('listenalong:ready').length > 0"
@@ -121,3 +124,24 @@ def test_a_moment_s_preview_names_its_chapter(demo_server):
     body = app.test_client().get("/episodes/welcome?t=1:30").get_data(as_text=True)
     title = re.search(r'<meta property="og:title" content="([^"]*)"', body).group(1)
     assert html.unescape(title) == "Welcome to Listenalong at 1:30 · Search"
+
+
+def test_an_imported_episode_s_chapters_work_in_the_browser(tmp_path, browser, audio_files):
+    """The whole way: a fixture feed on loopback imported, then its episode in Chromium,
+    the chapter marked toc:false left out of the menu and the headings."""
+    with FeedServer() as feeds:
+        code, out, err = cli("import-feed", serve_garden(feeds, audio_files), "--media", tmp_path)
+    assert code == 0, err
+    slug = Library(tmp_path).episodes()[-1].slug          # the oldest: Raised beds & cedar
+    with LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(tmp_path)})) as server:
+        page = browser.new_page()
+        open_demo(page, server, f"/episodes/{slug}")
+        assert page.eval_on_selector_all(".chapters-list .chapter-title", "es => es.map(e => e.textContent)") == [
+            "Hello", "Cedar or pine", "Lining the bed"]
+        assert page.locator("#cues .chapter-heading").count() == 3
+        page.click("#chapters-menu summary")
+        page.click(".chapters-list >> text=Lining the bed")
+        page.wait_for_function(f"() => {AUDIO}.currentTime >= 35.5")
+        assert page.get_attribute("#cue-4", "aria-current") == "true"
+        assert page.inner_text(".soundbite-list").startswith("0:20–0:35")
+        page.close()
