@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -18,6 +19,8 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     claimed_length: int | None = None    # a Content-Length that is not the body's
     etag: bool = True
+    stall: float = 0.0                   # seconds to wait before answering
+    stall_body: float = 0.0              # seconds to wait after the headers
 
 
 class FeedServer:
@@ -64,6 +67,7 @@ class FeedServer:
         if route is None:
             self._send(handler, 404, b"not found", {"Content-Type": "text/plain"})
             return
+        time.sleep(route.stall)
         headers = {"Content-Type": route.type, **route.headers}
         etag = '"' + hashlib.sha1(route.body).hexdigest()[:16] + '"'
         if route.etag and route.status == 200:
@@ -71,9 +75,9 @@ class FeedServer:
             if handler.headers.get("If-None-Match") == etag:
                 self._send(handler, 304, b"", headers)
                 return
-        self._send(handler, route.status, route.body, headers, route.claimed_length)
+        self._send(handler, route.status, route.body, headers, route.claimed_length, route.stall_body)
 
-    def _send(self, handler, status, body, headers, length=None):
+    def _send(self, handler, status, body, headers, length=None, stall=0.0):
         self.log.append((handler.path, status))
         handler.send_response(status)
         for name, value in headers.items():
@@ -83,6 +87,10 @@ class FeedServer:
             handler.send_header("Connection", "close")
         handler.end_headers()
         try:
+            if stall:
+                handler.wfile.write(body[:100])
+                handler.wfile.flush()
+                time.sleep(stall)
             handler.wfile.write(body)
         except OSError:
             pass

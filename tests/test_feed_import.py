@@ -289,3 +289,35 @@ def test_the_feed_state_file_is_json_naming_its_source(tmp_path, garden):
     assert len(states) == 1
     state = json.loads(states[0].read_text())
     assert state["source"] == url and state["title"] == "The Garden Hour" and state["etag"]
+
+
+def test_servers_that_stop_answering_time_out(tmp_path, garden, monkeypatch):
+    from webapp.core.feeds import fetching
+
+    monkeypatch.setattr(fetching, "TIMEOUT", 0.5)
+    server, url = garden
+    server.routes["/audio/3.mp3"].stall_body = 3       # headers, a little audio, then nothing
+    code, out, err = cli("import-feed", url, "--media", tmp_path)
+    assert code == 0
+    assert "Compost in winter: " in one_error(err) and "did not answer in time" in err
+    assert len(consistent(tmp_path).episodes()) == 3
+    server.routes["/feed.xml"].stall = 3                 # no answer at all
+    code, out, err = cli("import-feed", url, "--media", tmp_path / "other")
+    assert code == 2 and "feed.xml: the server did not answer in time" in one_error(err)
+
+
+def test_two_imports_of_one_feed_at_once_add_each_item_once(tmp_path, garden):
+    import threading
+
+    from webapp.core.feeds import import_feed
+
+    server, url = garden
+    reports = []
+    threads = [threading.Thread(target=lambda: reports.append(import_feed(Library(tmp_path), url)))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.count("added") for r in reports) == [0, 4]
+    assert len(consistent(tmp_path).episodes()) == 4

@@ -199,7 +199,7 @@ def _import_one(library, source: str, args) -> int:
     bar = _ProgressBar(sys.stderr, "MB")
     options = Options(limit=getattr(args, "limit", None), since=getattr(args, "since", None),
                       on_item=lambda outcome: (bar.close(), _print_outcome(outcome)),
-                      on_bytes=lambda done, total: bar(done // 2**20, max(total // 2**20, 1)))
+                      on_bytes=lambda done, total: total and bar(done // 2**20, max(total // 2**20, 1)))
     try:
         report = import_feed(library, source, options)
     except FeedUnreadable as error:

@@ -138,11 +138,17 @@ def read_chapters_file(path: str | os.PathLike) -> list[Chapter]:
         raise error.located(name)
 
 
+_INLINE = re.compile(rf"\s+(?=\((?:{CLOCK})\)\s*[-–—:]?\s*\S)")
+
+
 def chapters_from_notes(notes: str) -> list[Chapter]:
     """A timestamp list in the episode notes, one chapter a line: ``0:00 – Intro``,
-    ``(12:34) Topic``, ``[1:02:03] Topic``. Two lines at least, in time order; else none."""
+    ``(12:34) Topic``, ``[1:02:03] Topic``, or run together on one line as many feeds
+    write them (``OUTLINE: (00:00) – Intro (05:04) – Topic``). Two at least, in time
+    order; else none."""
     found: list[Chapter] = []
-    for line in notes.splitlines():
+    lines = [part for line in notes.splitlines() for part in _INLINE.split(line)]
+    for line in lines:
         match = _NOTE_LINE.match(line)
         if not match:
             continue

@@ -36,7 +36,7 @@ class FetchError(Exception):
 @dataclass
 class Limits:
     max_bytes: int
-    timeout: float = TIMEOUT
+    timeout: float = field(default_factory=lambda: TIMEOUT)   # read when made (tests lower it)
     deadline: float = 600.0       # seconds for the whole transfer
     max_redirects: int = MAX_REDIRECTS
 

@@ -14,7 +14,9 @@ readable transcript becomes an episode, with its chapters, people and soundbites
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
+import fcntl
 import hashlib
 import json
 import os
@@ -166,10 +168,30 @@ def _chosen_items(feed: Feed, options: Options) -> tuple[list[Item], int]:
     return kept, len(items) - len(kept)
 
 
+@contextlib.contextmanager
+def _one_import_at_a_time(library: Library, source: str):
+    """Two imports of one feed at once (a cron ``refresh`` and a person) take turns, so an
+    item is never added twice. Best effort: a library we cannot write has no lock."""
+    path = _state_path(library, source).with_suffix(".lock")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a")
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def import_feed(library: Library, source: str, options: Options | None = None,
                 http: Http | None = None) -> Report:
     """Import the new items of the feed at ``source`` (a URL, or a file)."""
-    options, http = options or Options(), http or Http()
+    with _one_import_at_a_time(library, source):
+        return _import(library, source, options or Options(), http or Http())
+
+
+def _import(library: Library, source: str, options: Options, http: Http) -> Report:
     state = _load_state(library, source)
     if state.get("failed"):   # some items failed last time: fetch it all, to try them again
         state = {k: v for k, v in state.items() if k not in ("etag", "last_modified")}
