@@ -101,25 +101,27 @@ def shared(response: Response) -> Response:
     return response
 
 
+def _shared_file(slug: str, name: str, mimetype: str, missing: str) -> Response:
+    """One of the episode's JSON files as it is on disk, with validators and CORS."""
+    episode_or_404(slug)
+    path = library().file(slug, name)
+    if path is None:
+        abort(404, description=missing)
+    return shared(send_file(path, mimetype=mimetype, conditional=True, etag=True))
+
+
 @bp.get("/<slug>/chapters.json")
 def chapters_file(slug: str):
     """The episode's chapters (Podcasting 2.0 JSON)."""
-    episode_or_404(slug)
-    path = library().file(slug, CHAPTERS_FILE)
-    if path is None:
-        abort(404, description="This episode has no chapters.")
-    return shared(send_file(path, mimetype="application/json+chapters", conditional=True,
-                            etag=True))
+    return _shared_file(slug, CHAPTERS_FILE, "application/json+chapters",
+                        "This episode has no chapters.")
 
 
 @bp.get("/<slug>/words.json")
 def words(slug: str):
     """The episode's word timings (see webapp.core.alignment.episode), for the page."""
-    episode_or_404(slug)
-    path = library().file(slug, WORDS_FILE)
-    if path is None:
-        abort(404, description="This episode has no word timings yet.")
-    return shared(send_file(path, mimetype="application/json", conditional=True, etag=True))
+    return _shared_file(slug, WORDS_FILE, "application/json",
+                        "This episode has no word timings yet.")
 
 
 @bp.get("/<slug>/audio")
