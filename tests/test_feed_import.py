@@ -321,3 +321,16 @@ def test_two_imports_of_one_feed_at_once_add_each_item_once(tmp_path, garden):
         thread.join()
     assert sorted(r.count("added") for r in reports) == [0, 4]
     assert len(consistent(tmp_path).episodes()) == 4
+
+
+def test_imported_episodes_are_searchable_and_playable_at_once(imported):
+    from webapp import create_app
+
+    server, library, by_guid = imported
+    client = create_app({"TESTING": True, "MEDIA_DIR": str(library.root)}).test_client()
+    found = client.get("/search?q=cardboard").get_data(as_text=True)
+    assert "Raised beds &amp; cedar" in found and "Line them with" in found
+    slug = by_guid["garden-3"].slug
+    page = client.get(f"/episodes/{slug}").get_data(as_text=True)
+    assert "Cover the heap and keep adding greens." in page and 'id="chapters-menu"' in page
+    assert client.get(f"/episodes/{slug}/audio").data == server.routes["/audio/3.mp3"].body

@@ -2,6 +2,7 @@
 notes with their links made clickable safely."""
 from __future__ import annotations
 
+import datetime
 import re
 
 from markupsafe import Markup, escape
@@ -26,6 +27,15 @@ def linkify(text: str | None) -> Markup:
     return Markup("").join(out)
 
 
+def day(iso: str | None) -> str:
+    """``2026-11-02T10:00:00+00:00`` → ``2 Nov 2026`` (nothing for a value that is no date)."""
+    try:
+        when = datetime.date.fromisoformat((iso or "")[:10])
+    except ValueError:
+        return ""
+    return f"{when.day} {when:%b %Y}"
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters.update(clock=clock, short_clock=short_clock, linkify=linkify,
-                                 seconds=format_time, moment_href=moment_href)
+                                 seconds=format_time, moment_href=moment_href, day=day)
