@@ -293,3 +293,32 @@ def test_a_kill_mid_way_leaves_the_episode_as_it_was(tmp_path, spoken, where):
         os.utime(left, (1_000_000, 1_000_000))
     align_episode(library, "talk", workers=2)
     assert not list(folder.glob(".tmp-*")) and (folder / WORDS_FILE).is_file()
+
+
+def test_import_feed_align_times_the_words_of_each_new_episode(tmp_path, spoken):
+    """A feed item whose transcript is plain text (Rev style, sent as text/plain) and whose
+    enclosure is speech: with --align it gets word timings as `add` gives them."""
+    import contextlib
+    import io
+
+    from feed_server import FeedServer
+    from webapp.cli import main
+
+    audio, transcript, truth = spoken
+    with FeedServer() as server:
+        server.add("/talk.wav", audio.read_bytes(), "audio/wav")
+        server.add("/talk.txt", transcript.read_text(), "text/plain")
+        feed = server.add("/feed.xml", f"""<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+          <channel><title>Talk</title><item><title>Glass house</title><guid>talk-1</guid>
+          <enclosure url="{server.url}/talk.wav" type="audio/wav"/>
+          <podcast:transcript url="{server.url}/talk.txt" type="text/plain"/></item></channel></rss>""",
+                          "application/rss+xml")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["import-feed", feed, "--align", "--media", str(tmp_path), "--workers", "1"])
+    assert code == 0, err.getvalue()
+    library = Library(tmp_path)
+    (episode,) = library.episodes()
+    assert episode.transcript == "original.txt"
+    assert library.file(episode.slug, "words.json") is not None
+    assert f"{episode.slug}: " in err.getvalue() and "1 added" in err.getvalue()

@@ -145,3 +145,20 @@ def test_an_imported_episode_s_chapters_work_in_the_browser(tmp_path, browser, a
         assert page.get_attribute("#cue-4", "aria-current") == "true"
         assert page.inner_text(".soundbite-list").startswith("0:20–0:35")
         page.close()
+
+
+def test_braces_step_through_the_chapters(demo_server, browser):
+    page = browser.new_page()
+    open_demo(page, demo_server)
+    page.evaluate(f"{AUDIO}.currentTime = 90")                  # in "Search" (83.99)
+    page.wait_for_function("() => document.querySelector('#chapters-now').textContent === 'Search'")
+    page.keyboard.press("}")
+    page.wait_for_function(f"() => Math.abs({AUDIO}.currentTime - 110.34) < 0.01")
+    page.evaluate(f"{AUDIO}.currentTime = 115")
+    page.keyboard.press("{")                                    # back to this one's start
+    page.wait_for_function(f"() => Math.abs({AUDIO}.currentTime - 110.34) < 0.01")
+    page.keyboard.press("{")                                    # and, at its start, the one before
+    page.wait_for_function(f"() => Math.abs({AUDIO}.currentTime - 83.99) < 0.01")
+    page.keyboard.press("?")
+    assert "Previous / next chapter" in page.inner_text("dialog#shortcuts")
+    page.close()

@@ -63,19 +63,24 @@ def _warn_one(message: str) -> None:
     warn([message])
 
 
+def _align_added(library, slug: str, args) -> None:
+    """Word timings for an episode just added; a mismatch is a warning (it stays as added)."""
+    from .core.alignment.episode import AlignmentMismatch
+
+    try:
+        _align_one(library, slug, args)
+    except AlignmentMismatch as error:
+        warn([f"{slug}: word timing: {error}; kept the estimated timing (try again with "
+              f"'listenalong align {slug}')"])
+
+
 def cmd_add(args) -> int:
     library = _library(args, follow_index=True)
     episode, warnings = library.add(args.transcript, args.audio, args.title, args.slug,
                                     args.fmt_in, args.chapters)
     warn(warnings)
     if args.align:
-        from .core.alignment.episode import AlignmentMismatch
-
-        try:
-            _align_one(library, episode.slug, args)
-        except AlignmentMismatch as error:
-            warn([f"word timing: {error}; kept the estimated timing (try again with "
-                  f"'listenalong align {episode.slug}')"])
+        _align_added(library, episode.slug, args)
     print(f"/episodes/{episode.slug}")
     return 0
 
@@ -197,9 +202,16 @@ def _import_one(library, source: str, args) -> int:
     from .core.feeds import FeedUnreadable, Options, import_feed
 
     bar = _ProgressBar(sys.stderr, "MB")
+
+    def done(outcome) -> None:
+        bar.close()
+        _print_outcome(outcome)
+        if outcome.kind == "added" and getattr(args, "align", False):
+            _align_added(library, outcome.slug, args)
+
     options = Options(limit=getattr(args, "limit", None), since=getattr(args, "since", None),
-                      on_item=lambda outcome: (bar.close(), _print_outcome(outcome)),
-                      on_bytes=lambda done, total: total and bar(done // 2**20, max(total // 2**20, 1)))
+                      on_item=done,
+                      on_bytes=lambda got, total: total and bar(got // 2**20, max(total // 2**20, 1)))
     try:
         report = import_feed(library, source, options)
     except FeedUnreadable as error:
@@ -355,13 +367,15 @@ def _add_library_commands(sub, media) -> None:
     which.add_argument("--all", action="store_true", help="every episode in the library")
     align.add_argument("--report", action="store_true",
                        help="list the paragraphs that kept their estimated timing, and why")
-    feed = sub.add_parser("import-feed", parents=[media],
+    feed = sub.add_parser("import-feed", parents=[media, workers],
                           help="import a podcast feed's episodes that have transcripts")
     feed.add_argument("source", metavar="URL|FILE", help="the feed's address (or a saved copy)")
     feed.add_argument("--limit", type=_positive_count, metavar="N",
                       help="only the N newest items")
     feed.add_argument("--since", type=_date, metavar="DATE",
                       help="only items published on or after DATE (YYYY-MM-DD)")
+    feed.add_argument("--align", action="store_true",
+                      help="time every word of each new episode (as add does; slow for long ones)")
     sub.add_parser("refresh", parents=[media],
                    help="import what is new in every feed imported before")
 

@@ -3,7 +3,8 @@
 // work without JavaScript (they open the page at the chapter). Here they
 //  - seek and play from the chapter (a click on a heading's or the menu's link),
 //  - name the chapter playing in the menu's summary (aria-current in the list),
-//  - mark the sections on the scrubber, whose time tip names the chapter under the pointer.
+//  - mark the sections on the scrubber, whose time tip names the chapter under the pointer,
+//  - step through them with { and } (player-keys.js calls step()).
 //
 //   startChapters(page, player)
 import { lastAtOrBefore } from "./time.js";
@@ -33,6 +34,18 @@ class Chapters {
     this.current = index;
     if (this.items[index]) this.items[index].setAttribute("aria-current", "true");
     if (this.now) this.now.textContent = index >= 0 ? this.titles[index] : "Chapters";
+  }
+
+  /** To the next (+1) chapter, or back (-1): to the start of this one when more than three
+   *  seconds of it have played (as a previous-track button does), else to the one before. */
+  step(direction) {
+    const { audio } = this.player;
+    const here = this.indexAt(audio.currentTime);
+    let target = here + direction;
+    if (direction < 0 && here >= 0 && audio.currentTime - this.starts[here] > 3) target = here;
+    if (target < 0 || target >= this.starts.length) return false;
+    this.player.seek(this.starts[target], { play: !audio.paused });
+    return true;
   }
 
   onClick(event) {
@@ -72,6 +85,7 @@ export function startChapters(page, player) {
   const chapters = new Chapters(page, player);
   if (chapters.starts.length === 0) return null;
   chapters.listen();
+  player.chapters = chapters; // the { and } keys (player-keys.js)
   const { scrubber } = player.controls || {};
   if (scrubber) {
     scrubber.marks("scrub-chapters", chapters.starts.filter((s) => s > 0));

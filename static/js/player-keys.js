@@ -1,6 +1,7 @@
 // Keyboard shortcuts, as on YouTube and in most players:
 //   k or Space  play / pause        j / l   back / forward 10 s     ← / →  5 s
-//   [ / ]       previous / next paragraph      < / >  slower / faster     m  mute
+//   [ / ]       previous / next paragraph      { / }  previous / next chapter (chapters.js)
+//   < / >       slower / faster                m      mute
 //   /           find in this episode            ?      these shortcuts
 // They never act while a button, a menu, a field or the scrubber has the focus (those keep
 // their own keys), nor with Ctrl/Alt/Cmd held; the preferences can turn them all off
@@ -34,6 +35,8 @@ function actionFor(key, player, helpers) {
     case "ArrowRight": return () => player.seekBy(SEEK_STEP);
     case "[": return () => player.stepCue(-1);
     case "]": return () => player.stepCue(1);
+    case "{": return () => helpers.chapter(-1);
+    case "}": return () => helpers.chapter(1);
     case "<": return () => helpers.speed(-1);
     case ">": return () => helpers.speed(1);
     case "m": case "M": return () => { player.audio.muted = !player.audio.muted; };
@@ -64,6 +67,8 @@ export function startKeys(player) {
   const button = page.querySelector("#shortcuts-button");
   const helpers = {
     speed: (direction) => changeSpeed(player, direction),
+    // false: the episode has no chapters (player.chapters is set by chapters.js)
+    chapter: (direction) => (player.chapters ? player.chapters.step(direction) : false),
     help() {
       if (dialog && !dialog.open) dialog.showModal();
     },
