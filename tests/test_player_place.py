@@ -68,6 +68,9 @@ def test_a_shared_time_shows_its_cue_at_every_size(browser, seed_server, seed_st
         for t in TIMES:
             open_at(page, f"{seed_server.url}{path}?t={t}")
             assert_current_shown(page, f"cue-{cue_at(seed_starts, t) + 1}", f"{kind} {size} ?t={t}")
+        # the page's own focus on the shared cue (autofocus) never stops the following
+        seek(page, 1000)
+        assert_current_shown(page, f"cue-{cue_at(seed_starts, 1000) + 1}", f"{kind} {size} seek after ?t=")
     finally:
         context.close()
 
@@ -102,5 +105,42 @@ def test_seek_reload_resize_rotation_and_text_size_keep_the_cue_on_screen(browse
             page.evaluate("document.querySelector('#prefs-size').value = 'small';"
                           "document.querySelector('#prefs-size').dispatchEvent(new Event('change', {bubbles: true}))")
             assert_current_shown(page, expected(6500), "after the preferences' text size")
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def chaptered_server(seed_library, tmp_path_factory):
+    """The seed with a chapter every 15 paragraphs: headings in most groups of cues."""
+    import shutil
+
+    from support import LiveServer
+    from webapp import create_app
+    from webapp.core.chapters import Chapter, to_chapters_json
+
+    root = tmp_path_factory.mktemp("chaptered")
+    shutil.copytree(seed_library / "seed", root / "seed")
+    cues = Library(root).transcript("seed").cues
+    chapters = [Chapter(cues[i].start, f"Part {n + 1}") for n, i in enumerate(range(0, len(cues), 15))]
+    (root / "seed" / "chapters.json").write_text(to_chapters_json(chapters))
+    with LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(root)})) as server:
+        yield server
+
+
+@pytest.mark.parametrize("kind,size", [("episode", (1280, 800)), ("episode", (320, 640)),
+                                       ("embed", (320, 240)), ("embed", (640, 400))])
+def test_chapter_headings_do_not_move_the_current_cue_off_screen(browser, chaptered_server, seed_starts,
+                                                                  kind, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    path = "/episodes/seed" + ("/embed" if kind == "embed" else "")
+    try:
+        for t in TIMES:
+            open_at(page, f"{chaptered_server.url}{path}?t={t}")
+            assert page.locator("#cues .chapter-heading").count() == 14
+            assert_current_shown(page, f"cue-{cue_at(seed_starts, t) + 1}", f"{kind} {size} ?t={t}")
+            later = (t + 2500) % 7500                       # somewhere else, down or up
+            seek(page, later)
+            assert_current_shown(page, f"cue-{cue_at(seed_starts, later) + 1}", f"{kind} {size} seek")
     finally:
         context.close()

@@ -63,15 +63,16 @@ def _warn_one(message: str) -> None:
     warn([message])
 
 
-def _align_added(library, slug: str, args) -> None:
-    """Word timings for an episode just added; a mismatch is a warning (it stays as added)."""
+def _align_added(library, slug: str, args, named: bool = False) -> None:
+    """Word timings for an episode just added; a mismatch is a warning (it stays as added),
+    ``named`` after the episode when there are several."""
     from .core.alignment.episode import AlignmentMismatch
 
     try:
         _align_one(library, slug, args)
     except AlignmentMismatch as error:
-        warn([f"{slug}: word timing: {error}; kept the estimated timing (try again with "
-              f"'listenalong align {slug}')"])
+        warn([f"{slug + ': ' if named else ''}word timing: {error}; kept the estimated timing "
+              f"(try again with 'listenalong align {slug}')"])
 
 
 def cmd_add(args) -> int:
@@ -207,7 +208,7 @@ def _import_one(library, source: str, args) -> int:
         bar.close()
         _print_outcome(outcome)
         if outcome.kind == "added" and getattr(args, "align", False):
-            _align_added(library, outcome.slug, args)
+            _align_added(library, outcome.slug, args, named=True)
 
     options = Options(limit=getattr(args, "limit", None), since=getattr(args, "since", None),
                       on_item=done,

@@ -22,10 +22,12 @@ function followingOff() {
   return document.documentElement.dataset.follow === "off";
 }
 
-/** Is the keyboard's focus inside ``list`` (tabbing through the transcript)? */
+/** Is the keyboard's focus inside ``list`` (tabbing through the transcript)? Not the focus
+ *  the page itself put on a shared moment's cue (its time link's autofocus, which lands a
+ *  page without JavaScript there): that one must not stop the following. */
 function keyboardFocusIn(list) {
   const active = document.activeElement;
-  if (!list || !active || !list.contains(active)) return false;
+  if (!list || !active || !list.contains(active) || active.hasAttribute("autofocus")) return false;
   try {
     return active.matches(":focus-visible");
   } catch {
