@@ -30,7 +30,8 @@ def words_server(tmp_path_factory):
 def open_page(page, server):
     page.goto(f"{server.url}/episodes/talk")
     page.wait_for_function("() => document.querySelector('.episode-page').dataset.words === 'ready'"
-                           " && document.getElementById('player').readyState >= 1")
+                           " && document.getElementById('player').readyState >= 1"
+                           " && performance.getEntriesByName('listenalong:ready').length > 0")
 
 
 def pause_at(page, seconds: float) -> None:

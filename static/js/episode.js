@@ -6,7 +6,7 @@
 // never delay it (mark 'listenalong:ready' once everything is wired). Both marks are read
 // by bench/bench_page_load.py and the browser tests.
 import { startPlayer } from "./player.js";
-import { whenParsed } from "./page-ready.js";
+import { hasChapters, whenParsed } from "./page-ready.js";
 
 whenParsed(async () => {
   const page = document.querySelector(".episode-page");
@@ -14,8 +14,8 @@ whenParsed(async () => {
     const player = startPlayer(page);
     performance.mark("listenalong:usable");
     const [find, share, prefs, chapters] = await Promise.all([import("./find.js"), import("./share.js"),
-      import("./prefs.js"), import("./chapters.js")]);
-    chapters.startChapters(page, player);
+      import("./prefs.js"), hasChapters(page) ? import("./chapters.js") : null]);
+    if (chapters) chapters.startChapters(page, player);
     find.startFind(page, player);
     share.startShare(page, player);
     prefs.startPrefs(page, player);

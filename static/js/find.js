@@ -136,6 +136,7 @@ export class Find {
     for (const button of this.stepButtons) button.hidden = false;
     this.listen();
     this.showStatus();
+    if (input.value) this.schedule(); // typed before this module arrived
   }
 
   get matches() {

@@ -1,3 +1,5 @@
+// When the page is ready for the entry points, and what it holds.
+
 // Run ``fn`` once the document is fully parsed (async module scripts can run earlier).
 export function whenParsed(fn) {
   if (document.readyState === "loading") {
@@ -5,4 +7,10 @@ export function whenParsed(fn) {
   } else {
     fn();
   }
+}
+
+// Does the page show chapters (headings in its transcript)? Asked before chapters.js is
+// fetched, so a page without any never loads it.
+export function hasChapters(page) {
+  return Boolean(page.querySelector("#cues .chapter-heading"));
 }
