@@ -109,3 +109,61 @@ def read_vtt_back():
                 for c in webvtt.from_buffer(io.StringIO(text)).captions]
 
     return read
+
+
+# ---- the two engines: SQLite, and PostgreSQL in a temporary cluster -------------------------
+# A module runs every test on both with `pytestmark = pytest.mark.usefixtures("engine")`;
+# a test about SQLite's own file is marked `sqlite_only`.
+
+def pytest_generate_tests(metafunc):
+    if "engine" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("engine", ["sqlite"] if only else ["sqlite", "postgres"],
+                             indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL server for the session, on a loopback port of its own, with a template
+    database holding the current schema. Without one: a failure under CI, else a skip
+    saying why."""
+    from pg_cluster import ClusterUnavailable, TempCluster
+    from webapp.core.search import pg_store
+
+    try:
+        cluster = TempCluster().start()
+    except ClusterUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs every test on PostgreSQL too, and none could start: {error}")
+        pytest.skip(f"PostgreSQL half skipped: no server could be started here ({error})")
+    try:
+        pg_store.upgrade(cluster.create_database("listenalong_template"))
+        yield cluster
+    finally:
+        pg_store.close_pools()
+        cluster.stop()
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_database(pg_cluster):
+    """A fresh database of the current schema; its URL."""
+    from webapp.core.search import pg_store
+
+    url = pg_cluster.create_database(f"test_{os.getpid()}_{next(_databases)}",
+                                     template="listenalong_template")
+    yield url
+    pg_store.close_pools(url)
+
+
+@pytest.fixture
+def engine(request, monkeypatch):
+    """``sqlite`` or ``postgres``: LISTENALONG_DATABASE_URL set (to a fresh database) or not,
+    for the test and whatever it starts."""
+    if request.param == "postgres":
+        monkeypatch.setenv("LISTENALONG_DATABASE_URL", request.getfixturevalue("pg_database"))
+    else:
+        monkeypatch.delenv("LISTENALONG_DATABASE_URL", raising=False)
+    return request.param

@@ -12,6 +12,8 @@ from support import FIXTURES, REPO, ffmpeg, make_audio
 from webapp.core import InputError
 from webapp.core.library import Library
 
+pytestmark = pytest.mark.usefixtures("engine")   # every test on SQLite and on PostgreSQL
+
 GARDEN = FIXTURES / "garden_chat.txt"
 
 

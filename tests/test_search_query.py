@@ -50,6 +50,11 @@ CASES = [
     ("😀", None),
     ("(*?[", None),
     ("{a} [b] <c>", '"a" AND "b" AND "c"'),
+    ("crypto -bitcoin", '("crypto") NOT ("bitcoin")'),            # -word leaves it out
+    ("a -b -\"c d\"", '("a" AND "c d") NOT ("b")'),             # a minus before quotes: no
+    ("-bitcoin -ether", None),                                   # only left-out words
+    ("e-mail -x-ray", '("e mail") NOT ("x ray")'),
+    ("a - b", '"a" AND "b"'),
 ]
 
 
@@ -130,3 +135,28 @@ def test_random_hostile_input_never_breaks_fts5(fts):
         match = parse_query(typed).fts()
         if match is not None:
             fts.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall()
+
+
+def test_random_hostile_input_behaves_alike_on_both_engines(tmp_path, pg_database):
+    """The same 2,000 hostile queries through the whole search, on SQLite and on
+    PostgreSQL: never an error, and the same cues found."""
+    from search_support import write_episode
+    from webapp.core.library import Library
+    from webapp.core.search import SearchIndex
+
+    write_episode(tmp_path, "talk", "Talk", [
+        "not and or near col x", "the café is building", "I don’t know", 'he said "hi" to her',
+        "open source software", "a x1 é ea xa", "col: a NEAR b", "x-ray and e-mail a1"])
+    engines = [SearchIndex(Library(tmp_path), url=""), SearchIndex(Library(tmp_path), url=pg_database)]
+    for index in engines:
+        index.rebuild()
+    pieces = ['"', "'", "“", "”", "(", ")", "*", "^", ":", "-", "+", "NOT", "AND", "OR",
+              "NEAR", "col", "\x00", "\\", "{", "}", "[", "]", ",", " ", "a", "é", "x1"]
+    rng = random.Random(7)
+    differ = []
+    for _ in range(2000):
+        typed = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        found = [{(h.episode, h.cue) for h in index.search(typed, limit=100)} for index in engines]
+        if found[0] != found[1]:
+            differ.append((typed, found))
+    assert differ == [], differ[:5]

@@ -19,13 +19,15 @@ PROJECT_ROOT = settings.PROJECT_ROOT
 def _start_search_index(app: Flask, library: Library) -> None:
     """The library's search index: rebuilt in the background at startup when it is missing
     (every search also makes sure it exists and is current before using it)."""
-    index = app.extensions["search"] = SearchIndex(library, app.config["SEARCH_SYNC_SECONDS"])
-    if app.config.get("TESTING") or index.is_valid() or not library.root.is_dir():
+    index = app.extensions["search"] = SearchIndex(library, app.config["SEARCH_SYNC_SECONDS"],
+                                                   url=app.config["DATABASE_URL"])
+    if app.config.get("TESTING") or not library.root.is_dir():
         return
 
-    def build():
+    def build():   # with PostgreSQL: catch up with folders changed while no node ran
         try:
-            index.ensure()
+            if index.engine != "sqlite" or not index.is_valid():
+                index.ensure()
         except SearchUnavailable as error:  # logged; the first search tries again
             app.logger.error("search index: startup build failed: %s", error)
 
@@ -39,7 +41,8 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.config.update(settings.load(test_config))
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = app.config["STATIC_MAX_AGE"]
     root = app.config["MEDIA_DIR"]
-    library = Library(root, on_change=index_updater(root, app.logger.warning))
+    library = Library(root, on_change=index_updater(root, app.logger.warning,
+                                                    app.config["DATABASE_URL"]))
     library.sweep()   # what a killed add or remove left behind
     app.extensions["library"] = library
     register_filters(app)

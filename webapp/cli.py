@@ -129,16 +129,67 @@ def cmd_reindex(args) -> int:
         raise InputError("no such library folder; check --media", path=str(library.root))
     bar = _ProgressBar(sys.stderr)
     began = time.monotonic()
+    index = SearchIndex(library)
     try:
-        stats = SearchIndex(library).rebuild(progress=bar)
+        stats = index.rebuild(progress=bar)
     except SearchUnavailable as error:
-        raise InputError(f"{error}; check the folder's permissions",
-                         path=str(library.root)) from None
+        fix = "check the folder's permissions" if index.engine == "sqlite" else \
+            "check the database"
+        raise InputError(f"{error}; {fix}", path=str(library.root)) from None
     bar.close()
     for slug in stats["skipped"]:
         warn([f"{slug}: transcript unreadable, not indexed"])
     print(f"indexed {stats['episodes']} episodes, {stats['cues']} cues in "
           f"{time.monotonic() - began:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _database_url(args) -> str:
+    """The PostgreSQL database of ``--database`` or the DATABASE_URL setting; an
+    :class:`InputError` when there is none."""
+    url = settings.load({"DATABASE_URL": getattr(args, "database", None)})["DATABASE_URL"]
+    if not url:
+        raise InputError("no database: set LISTENALONG_DATABASE_URL=postgresql://… (or pass "
+                         "--database); without one the SQLite index needs no upgrade")
+    return url
+
+
+def cmd_db_upgrade(args) -> int:
+    from .core.search import pg_store
+
+    url = _database_url(args)
+    before, now = pg_store.upgrade(url)
+    if before == now:
+        print(f"the database schema is up to date (version {now}) in {pg_store.shown(url)}")
+    else:
+        print(f"upgraded the database schema from version {before} to {now} in "
+              f"{pg_store.shown(url)}")
+    return 0
+
+
+def cmd_db_import(args) -> int:
+    """Move a library indexed in SQLite into PostgreSQL: the schema, then the catalogue
+    and the index, read from the episode folders (the truth), compared with SQLite's."""
+    from .core.library import Library
+    from .core.search import SearchIndex, index_path, pg_store
+
+    url = _database_url(args)
+    library = Library(settings.media_dir(args.media))
+    if not library.root.is_dir():
+        raise InputError("no such library folder; check --media", path=str(library.root))
+    pg_store.upgrade(url)
+    bar = _ProgressBar(sys.stderr)
+    stats = SearchIndex(library, url=url).rebuild(progress=bar)
+    bar.close()
+    for slug in stats["skipped"]:
+        warn([f"{slug}: transcript unreadable, not imported"])
+    print(f"imported {stats['episodes']} episodes, {stats['cues']} cues into "
+          f"{pg_store.shown(url)}", file=sys.stderr)
+    if index_path(library.root).is_file():
+        before = SearchIndex(library, url="").store.signatures()
+        missing = sorted(set(before) - set(SearchIndex(library, url=url).store.signatures()))
+        if missing:
+            warn([f"{slug}: in the SQLite index but not imported" for slug in missing])
     return 0
 
 
@@ -298,6 +349,8 @@ COMMANDS = {
     "run": cmd_run,
     "config": cmd_config,
     "align": cmd_align,
+    "db upgrade": cmd_db_upgrade,
+    "db import": cmd_db_import,
     "import-feed": cmd_import_feed,
     "refresh": cmd_refresh,
 }
@@ -393,14 +446,44 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--debug", action="store_true")
     sub.add_parser("config", parents=[media],
                    help="show every setting, its value and where it comes from")
+    _add_db_commands(sub, media)
     return parser
 
 
+def _add_db_commands(sub, media) -> None:
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--database", metavar="URL",
+                          help="postgresql://… (default: $LISTENALONG_DATABASE_URL)")
+    db = sub.add_parser("db", help="the PostgreSQL database of a library shared by "
+                        "several app nodes")
+    verbs = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    verbs.add_parser("upgrade", parents=[database],
+                     help="create the schema, or bring it up to date (safe to run again)")
+    verbs.add_parser("import", parents=[media, database],
+                     help="move a library into PostgreSQL: its catalogue and search index")
+
+
+# commands that read or write the database when one is set: it must answer first
+NEEDS_DATABASE = {"add", "remove", "reindex", "align", "import-feed", "refresh", "db"}
+
+
+def _check_database(args) -> None:
+    from .core.search import pg_store
+
+    url = settings.load({"DATABASE_URL": getattr(args, "database", None)})["DATABASE_URL"]
+    if args.command in NEEDS_DATABASE and pg_store.is_postgres(url):
+        pg_store.check(url)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .core.search.store import SearchUnavailable
+
     args = build_parser().parse_args(argv)
+    command = args.command if args.command != "db" else f"db {args.db_command}"
     try:
-        return COMMANDS[args.command](args) or 0
-    except (InputError, settings.SettingError) as error:
+        _check_database(args)
+        return COMMANDS[command](args) or 0
+    except (InputError, settings.SettingError, SearchUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:

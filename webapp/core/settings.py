@@ -73,6 +73,14 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _database_url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    if urlsplit(text.strip()).scheme not in ("postgresql", "postgres"):
+        raise ValueError("must be a PostgreSQL address like postgresql://user@host:5432/db")
+    return text.strip()
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("MEDIA_DIR", lambda _: str(PROJECT_ROOT / "media"),
             "the episode library: one folder per episode"),
@@ -86,6 +94,10 @@ SETTINGS: tuple[Setting, ...] = (
             "clips do not count; 0: no limit)", _whole_number),
     Setting("CLIP_NICENESS", 10, "how much lower than the web workers clip encodes run "
             "(0-19)", _niceness),
+    Setting("DATABASE_URL", "", "where the search index and episode catalogue live: empty for "
+            "SQLite beside the episodes (one machine), postgresql://user@host/db for a "
+            "library shared by several app nodes (run 'listenalong db upgrade' first)",
+            _database_url),
     Setting("SEARCH_SYNC_SECONDS", 10.0,
             "how often a search compares the index with the episode folders", _positive_float),
     Setting("STATIC_MAX_AGE", 3600, "seconds browsers may keep static files and audio",

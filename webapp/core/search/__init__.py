@@ -1,4 +1,5 @@
-"""Full-text search across the library (SQLite FTS5). No Flask here.
+"""Full-text search across the library: SQLite FTS5 beside the episodes (the default),
+or PostgreSQL for a library shared by several app nodes. No Flask here.
 
 The index is derived data, rebuildable at any time from the episode folders:
 
@@ -7,7 +8,9 @@ The index is derived data, rebuildable at any time from the episode folders:
   one insert statement, and the error boundary (:class:`SearchUnavailable`);
 * :mod:`.indexer` — rebuilds, one-episode updates, catching up with changed folders;
 * :mod:`.ranking` — matching and ordering cues (phrase tier, bm25, a candidate cap);
-* :mod:`.hits`    — a result and its marked snippet.
+* :mod:`.hits`    — a result and its marked snippet;
+* :mod:`.pg_store`, :mod:`.pg_indexer`, :mod:`.pg_ranking` — the same three jobs in
+  PostgreSQL (with the episode catalogue, and a versioned schema: ``db upgrade``).
 
 :class:`SearchIndex` puts them together for callers. Every method raises only
 :class:`SearchUnavailable` for a database or file problem; callers turn it into one
@@ -20,8 +23,9 @@ import logging
 import sqlite3
 from typing import Callable
 
+from .. import settings
 from ..library import Library
-from . import ranking, store
+from . import pg_store, ranking, store
 from .hits import HIT_END, HIT_START, Hit, snippet_parts
 from .indexer import Indexer, Progress
 from .query import MAX_QUERY_CHARS, Query, QueryTooLong, clean, parse_query
@@ -54,14 +58,37 @@ def repairing(method):
 
 
 class SearchIndex:
-    """The search index of one library folder. A damaged index (SQLite's quick_check
-    fails) is rebuilt by itself the first time a search or a check meets it."""
+    """The search index of one library folder: in SQLite beside the episodes, or in the
+    PostgreSQL database ``url`` names (default: the DATABASE_URL setting) with the
+    episode catalogue. A damaged SQLite index (its quick_check fails) is rebuilt by itself
+    the first time a search or a check meets it."""
 
-    def __init__(self, library: Library, sync_interval: float = 10.0):
+    def __init__(self, library: Library, sync_interval: float = 10.0, url: str | None = None):
         self.library = library
-        self.path = index_path(library.root)
-        self.store = store.Store(self.path)
-        self.indexer = Indexer(library, self.store, sync_interval)
+        self.url = settings.load()["DATABASE_URL"] if url is None else url
+        if pg_store.is_postgres(self.url):
+            from . import pg_ranking
+            from .pg_indexer import PgIndexer
+
+            self.path = None
+            self.store = pg_store.PgStore(self.url)
+            self.indexer = PgIndexer(library, self.store, sync_interval)
+            self._ranking = pg_ranking
+        else:
+            self.path = index_path(library.root)
+            self.store = store.Store(self.path)
+            self.indexer = Indexer(library, self.store, sync_interval)
+            self._ranking = ranking
+
+    @property
+    def engine(self) -> str:
+        return "postgresql" if self.path is None else "sqlite"
+
+    @guard
+    def catalogue(self) -> list[dict] | None:
+        """The episode catalogue (PostgreSQL), newest first; None with SQLite, whose
+        catalogue is the episode folders themselves."""
+        return self.store.catalogue() if self.path is None else None
 
     @guard
     def is_valid(self) -> bool:
@@ -93,14 +120,16 @@ class SearchIndex:
     def search(self, query: str | Query, episode: str | None = None,
                limit: int = DEFAULT_LIMIT) -> list[Hit]:
         """See :func:`webapp.core.search.ranking.search`."""
-        return ranking.search(self.store, query, episode, limit)
+        return self._ranking.search(self.store, query, episode, limit)
 
 
-def index_updater(root, warn: Callable[[str], None]) -> Callable[[str, bool], None]:
+def index_updater(root, warn: Callable[[str], None],
+                  url: str | None = None) -> Callable[[str, bool], None]:
     """An ``on_change`` for :class:`~webapp.core.library.Library`: updates the search index
-    of the library at ``root`` after every add (``present``) and remove. A failure there
-    goes to ``warn``: the folders are the truth, and ``listenalong reindex`` rebuilds."""
-    index = SearchIndex(Library(root))
+    of the library at ``root`` (and the catalogue, with PostgreSQL) after every add
+    (``present``) and remove. A failure there goes to ``warn``: the folders are the
+    truth, and ``listenalong reindex`` rebuilds."""
+    index = SearchIndex(Library(root), url=url)
 
     def changed(slug: str, present: bool) -> None:
         try:

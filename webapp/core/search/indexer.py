@@ -111,20 +111,10 @@ class Indexer:
         db.execute("PRAGMA synchronous = OFF")
         db.executescript(store.SCHEMA)
         db.execute("BEGIN")
-        # oldest first, so the newest episodes get the highest row ids (see RANK_CANDIDATES)
-        slugs = [e.slug for e in sorted(self.library.episodes(), key=lambda e: (e.added, e.slug))]
         stats = {"episodes": 0, "cues": 0, "skipped": []}
         next_id = 1
-        for done, slug in enumerate(slugs, start=1):
-            found = self.episode_rows(slug)
-            if found is None:
-                stats["skipped"].append(slug)
-            else:
-                next_id = store.insert_episode(db, slug, *found, first=next_id)
-                stats["episodes"] += 1
-                stats["cues"] += len(found[2])
-            if progress:
-                progress(done, len(slugs))
+        for slug, found in self.every_episode(stats, progress):
+            next_id = store.insert_episode(db, slug, *found, first=next_id)
         db.execute("INSERT INTO cues_fts (cues_fts) VALUES ('rebuild')")
         db.execute("INSERT INTO cues_fts (cues_fts) VALUES ('optimize')")
         for trigger in store.TRIGGERS:
@@ -134,12 +124,27 @@ class Indexer:
         db.execute("PRAGMA journal_mode = WAL")   # persistent: readers never wait
         return stats
 
+    def every_episode(self, stats: dict, progress: Progress | None):
+        """``(slug, rows)`` of every readable episode, oldest first (so the newest get the
+        highest row ids: see RANK_CANDIDATES), counting into ``stats``."""
+        slugs = [e.slug for e in sorted(self.library.episodes(), key=lambda e: (e.added, e.slug))]
+        for done, slug in enumerate(slugs, start=1):
+            found = self.episode_rows(slug)
+            if found is None:
+                stats["skipped"].append(slug)
+            else:
+                yield slug, found
+                stats["episodes"] += 1
+                stats["cues"] += len(found[2])
+            if progress:
+                progress(done, len(slugs))
+
     # ---- one episode ---------------------------------------------------------------------
     def update(self, slug: str) -> bool:
         """(Re)index one episode from its folder. With no index yet, nothing is made (the
         app builds the whole index when it first needs it); an unreadable one is rebuilt.
         Returns True when the episode is now in the index."""
-        if not self.store.path.exists():
+        if not self.store.exists():
             return False
         with self.store.writer_lock():
             if not self.store.is_valid():
@@ -147,20 +152,20 @@ class Indexer:
                 return self.store.has(slug)
             found = self.episode_rows(slug)
             with self.store.transaction() as db:
-                store.delete_episode(db, slug)
+                self.store.delete_episode(db, slug)
                 if found is not None:
-                    store.insert_episode(db, slug, *found)
+                    self.store.insert_episode(db, slug, *found)
             return found is not None
 
     def discard(self, slug: str) -> None:
         """Drop one episode from the index (nothing to do when there is no index)."""
-        if not self.store.path.exists():
+        if not self.store.exists():
             return
         with self.store.writer_lock():
             if not self.store.is_valid():
                 return
             with self.store.transaction() as db:
-                store.delete_episode(db, slug)
+                self.store.delete_episode(db, slug)
 
     # ---- catching up ---------------------------------------------------------------------
     def sync(self, wait: bool = True) -> dict:
@@ -186,11 +191,11 @@ class Indexer:
     def _replace(self, gone: list[str], changed: list[str]) -> None:
         with self.store.transaction() as db:
             for slug in gone + changed:
-                store.delete_episode(db, slug)
+                self.store.delete_episode(db, slug)
             for slug in changed:
                 found = self.episode_rows(slug)
                 if found is not None:
-                    store.insert_episode(db, slug, *found)
+                    self.store.insert_episode(db, slug, *found)
 
     def ensure(self, force: bool = False) -> None:
         """Make sure the index exists and is current: cheap when nothing changed.
@@ -204,7 +209,7 @@ class Indexer:
             except OSError:
                 root_mtime = None
             due = force or root_mtime != self._root_mtime or \
-                now - self._checked_at >= self.sync_interval or not self.store.path.is_file()
+                now - self._checked_at >= self.sync_interval or not self.store.exists()
             if not due:
                 return
             if root_mtime is None:      # no library folder: nothing to index, nothing to make

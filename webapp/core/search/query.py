@@ -3,8 +3,8 @@
 User input never reaches FTS5 syntax raw. The query is cut into terms here: each run of
 words outside quotes is a term, each quoted stretch (straight or curly quotes) is a phrase,
 and every term becomes an FTS5 *string* — ``"…"`` with any ``"`` inside doubled — so
-``NOT``, ``AND``, ``(``, ``*``, ``col:x`` and friends are just text. Terms are ANDed.
-A trailing ``*`` on a word of two or more letters asks for a prefix match (``buil*``).
+``NOT``, ``AND``, ``(``, ``*``, ``col:x`` and friends are just text. Terms are ANDed;
+a word typed with a leading ``-`` (``-crypto``) leaves out the cues holding it. A trailing ``*`` on a word of two or more letters asks for a prefix match (``buil*``).
 
 Punctuation inside a word splits it the way the index tokenizer (``unicode61``) does:
 ``don’t`` is the phrase ``"don t"``, ``e-mail`` the phrase ``"e mail"``.
@@ -41,6 +41,7 @@ class Term:
     words: tuple[str, ...]
     phrase: bool = False   # the person quoted it
     prefix: bool = False   # a trailing '*' on the last word
+    excluded: bool = False  # typed as -word: cues holding it are left out
 
     def fts(self) -> str:
         body = " ".join(self.words).replace('"', '""')  # words hold no '"'; belt and braces
@@ -53,24 +54,43 @@ class Query:
     terms: tuple[Term, ...] = field(default_factory=tuple)
 
     def __bool__(self) -> bool:
-        return bool(self.terms)
+        return bool(self.wanted)
+
+    @property
+    def wanted(self) -> tuple[Term, ...]:
+        """The terms a cue must hold (all but the ``-word`` ones)."""
+        return tuple(t for t in self.terms if not t.excluded)
+
+    @property
+    def excluded(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if t.excluded)
 
     @property
     def words(self) -> list[str]:
-        return [w for t in self.terms for w in t.words]
+        return [w for t in self.wanted for w in t.words]
 
     def fts(self) -> str | None:
-        """The FTS5 MATCH expression (terms ANDed), or None when nothing is searchable."""
-        if not self.terms:
+        """The FTS5 MATCH expression (terms ANDed, ``-word`` ones NOT-ed), or None when
+        nothing is searchable (no term, or only left-out ones)."""
+        if not self.wanted:
             return None
-        return " AND ".join(t.fts() for t in self.terms)
+        match = " AND ".join(t.fts() for t in self.wanted)
+        if self.excluded:
+            match = f"({match}) NOT ({' OR '.join(t.fts() for t in self.excluded)})"
+        return match
+
+    def adjacent(self) -> tuple[str, ...] | None:
+        """All the wanted words, in order — a cue holding them side by side ranks above
+        those where they are scattered. None when that adds nothing."""
+        wanted = self.wanted
+        if len(self.words) < 2 or len(wanted) < 2 or any(t.prefix for t in wanted):
+            return None
+        return tuple(self.words)
 
     def adjacent_fts(self) -> str | None:
-        """All the words as one phrase — used to rank cues that hold the words side by side
-        above those where they are scattered. None when that adds nothing."""
-        if len(self.words) < 2 or len(self.terms) < 2 or any(t.prefix for t in self.terms):
-            return None
-        return Term(tuple(self.words), phrase=True).fts()
+        """:meth:`adjacent` as an FTS5 phrase."""
+        words = self.adjacent()
+        return None if words is None else Term(words, phrase=True).fts()
 
 
 def clean(raw: str | None) -> str:
@@ -104,5 +124,6 @@ def parse_query(raw: str | None) -> Query:
                 continue
             prefix = chunk.endswith("*") and chunk.rstrip("*")[-1:].isalnum() \
                 and len(words[-1]) >= 2
-            add(Term(words, phrase=len(words) > 1, prefix=prefix))
+            excluded = chunk.startswith("-") and bool(WORD.match(chunk, 1))
+            add(Term(words, phrase=len(words) > 1, prefix=prefix, excluded=excluded))
     return Query(text=text, terms=tuple(terms))

@@ -28,7 +28,8 @@ def search(index: Store, query: str | Query, episode: str | None = None,
         return []
     limit = max(1, min(int(limit), MAX_LIMIT))
     adjacent = parsed.adjacent_fts()
-    tiers = [adjacent, f"({match}) NOT {adjacent}"] if adjacent else [match]
+    first = f"{adjacent} AND ({match})" if parsed.excluded else adjacent
+    tiers = [first, f"({match}) NOT {adjacent}"] if adjacent else [match]
     with index.reading() as db:
         db.execute("BEGIN")   # one snapshot for every statement below
         span = None

@@ -7,7 +7,7 @@ table over the text, tokenized with ``porter unicode61 remove_diacritics 2`` (so
 "building" finds "build" and "cafe" finds "café"). Writers take an exclusive ``flock`` on
 ``.index/.lock``; readers use WAL mode and never wait for them.
 
-Every ``sqlite3.Error`` (and an ``OSError`` reaching the index's files) becomes
+Every ``sqlite3.Error`` and psycopg error (and an ``OSError`` reaching the index's files) becomes
 :class:`SearchUnavailable` here, in :func:`guarded`: callers handle one exception.
 """
 from __future__ import annotations
@@ -85,6 +85,12 @@ def guarded() -> Iterator[None]:
     except OSError as error:
         raise SearchUnavailable(f"search index error: {error.strerror or error} "
                                 f"({error.filename or 'the index folder'})") from None
+    except Exception as error:   # psycopg's and psycopg-pool's, imported only when used
+        if not type(error).__module__.startswith("psycopg"):
+            raise
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        raise SearchUnavailable(f"database error: {lines[0] if lines else type(error).__name__}"
+                                ) from None
 
 
 def guard(method):
@@ -129,8 +135,14 @@ def delete_episode(db: sqlite3.Connection, slug: str) -> None:
 class Store:
     """The index file of one library: connections, transactions and the writers' lock."""
 
+    insert_episode = staticmethod(insert_episode)
+    delete_episode = staticmethod(delete_episode)
+
     def __init__(self, path: Path):
         self.path = path
+
+    def exists(self) -> bool:
+        return self.path.is_file()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

@@ -1,0 +1,303 @@
+"""The index and the episode catalogue in PostgreSQL, for a library shared by several app
+nodes (``LISTENALONG_DATABASE_URL=postgresql://…``). The PostgreSQL twin of :mod:`.store`.
+
+* the schema is versioned (:data:`MIGRATIONS`) and made or brought up to date by
+  :func:`upgrade` (``listenalong db upgrade``): idempotent, and one node at a time (an
+  advisory lock);
+* ``episodes`` is the catalogue — title, duration, speakers, dates, alignment state —
+  plus each episode's signature (as in SQLite); ``cues`` holds one row per cue with a
+  generated ``tsvector`` (the ``listenalong`` text search configuration: ``unaccent``,
+  then English (Porter) stemming with no stop words, so every word typed can be found) and a GIN
+  index over it;
+* writers take one advisory lock (:meth:`PgStore.writer_lock`); readers never wait;
+* connections come from one pool per database URL (psycopg-pool), each checked before use,
+  so a connection the server dropped is replaced instead of failing the next request.
+
+Every psycopg error becomes :class:`~.store.SearchUnavailable` in :func:`.store.guarded`.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from typing import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+from .store import SearchUnavailable, guard
+
+CONFIG = "listenalong"          # the text search configuration
+WRITER_LOCK = 0x4C41_0001       # advisory lock keys ("LA" …)
+UPGRADE_LOCK = 0x4C41_0002
+POOL_TIMEOUT = 5.0              # seconds a request waits for a connection
+POOL_SIZE = 8
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, f"""
+CREATE EXTENSION IF NOT EXISTS unaccent;
+-- English stemming by the Porter stemmer, as SQLite's FTS5 does ("ore" and "or" alike)
+CREATE TEXT SEARCH DICTIONARY {CONFIG}_stem (TEMPLATE = snowball, LANGUAGE = porter);
+CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION {CONFIG}
+    ALTER MAPPING FOR asciiword, hword_asciipart, word, hword_part
+    WITH unaccent, {CONFIG}_stem;
+-- a hyphenated word is its parts alone, side by side (as in SQLite): "x-ray" is x, ray
+ALTER TEXT SEARCH CONFIGURATION {CONFIG}
+    DROP MAPPING FOR asciihword, hword, numhword;
+CREATE TABLE episodes (
+    slug text PRIMARY KEY,
+    title text NOT NULL,
+    signature text NOT NULL,
+    duration double precision NOT NULL,
+    speakers text[] NOT NULL DEFAULT '{{}}',
+    cues integer NOT NULL DEFAULT 0,
+    added text NOT NULL DEFAULT '',
+    published text NOT NULL DEFAULT '',
+    aligned boolean NOT NULL DEFAULT false,
+    indexed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE cues (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    slug text NOT NULL REFERENCES episodes (slug) ON DELETE CASCADE,
+    title text NOT NULL,
+    idx integer NOT NULL,
+    start double precision NOT NULL,
+    "end" double precision NOT NULL,
+    speaker text,
+    text text NOT NULL,
+    tsv tsvector GENERATED ALWAYS AS (to_tsvector('{CONFIG}', text)) STORED
+);
+CREATE INDEX cues_tsv ON cues USING gin (tsv);
+CREATE INDEX cues_by_slug ON cues (slug, idx);
+"""),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+CATALOGUE = ("duration", "speakers", "cues", "added", "published", "aligned")
+
+_pools: dict[str, object] = {}
+_pools_lock = threading.Lock()
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and urlsplit(url).scheme in ("postgresql", "postgres")
+
+
+def shown(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = (f"{parts.username}@" if parts.username else "") + host + \
+        (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def pool(url: str):
+    """The connection pool of ``url`` (one per process and URL), opened on first use."""
+    from psycopg_pool import ConnectionPool
+
+    with _pools_lock:
+        found = _pools.get(url)
+        if found is None:
+            found = _pools[url] = ConnectionPool(
+                url, min_size=1, max_size=POOL_SIZE, timeout=POOL_TIMEOUT, open=False,
+                check=ConnectionPool.check_connection, name="listenalong",
+                kwargs={"connect_timeout": 3, "application_name": "listenalong"})
+            found.open(wait=False)
+        return found
+
+
+def close_pools(url: str | None = None) -> None:
+    """Close the pool of ``url``, or every pool (tests, before a database goes away)."""
+    with _pools_lock:
+        for name in [url] if url else list(_pools):
+            found = _pools.pop(name, None)
+            if found is not None:
+                found.close()
+
+
+def check(url: str) -> None:
+    """Connect once; raises :class:`SearchUnavailable` with one line saying why not."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=3):
+            pass
+    except psycopg.Error as error:
+        raise SearchUnavailable(f"cannot reach the database {shown(url)} "
+                                f"({_first_line(error)}); start it, or correct "
+                                f"LISTENALONG_DATABASE_URL") from None
+
+
+def _first_line(error: Exception) -> str:
+    """What went wrong, from psycopg's message: ``Connection refused``, ``database "x"
+    does not exist``…"""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    text = lines[0] if lines else type(error).__name__
+    return re.sub(r"^.*failed: ", "", text) or text
+
+
+def schema_version(db) -> int:
+    """The schema version the database holds (0: none yet)."""
+    found = db.execute("SELECT to_regclass('listenalong_schema')").fetchone()[0]
+    if found is None:
+        return 0
+    row = db.execute("SELECT max(version) FROM listenalong_schema").fetchone()
+    return row[0] or 0
+
+
+@guard
+def upgrade(url: str) -> tuple[int, int]:
+    """Create the schema or bring it up to date; ``(version before, version now)``.
+    Running it again changes nothing. Nodes upgrading at once wait for each other."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True, connect_timeout=3) as db:
+        db.execute("SELECT pg_advisory_lock(%s)", (UPGRADE_LOCK,))
+        try:
+            before = schema_version(db)
+            if before > SCHEMA_VERSION:
+                raise SearchUnavailable(
+                    f"the database holds schema {before}, newer than this Listenalong's "
+                    f"({SCHEMA_VERSION}); upgrade Listenalong on this node")
+            for version, script in MIGRATIONS:
+                if version > before:
+                    with db.transaction():
+                        db.execute("CREATE TABLE IF NOT EXISTS listenalong_schema "
+                                   "(version integer PRIMARY KEY, "
+                                   "applied timestamptz NOT NULL DEFAULT now())")
+                        db.execute(script)
+                        db.execute("INSERT INTO listenalong_schema (version) VALUES (%s)",
+                                   (version,))
+            return before, max(before, SCHEMA_VERSION)
+        finally:
+            db.execute("SELECT pg_advisory_unlock(%s)", (UPGRADE_LOCK,))
+
+
+def insert_episode(db, slug: str, title: str, signature: str, rows: list[tuple],
+                   about: dict | None = None) -> None:
+    """One episode's catalogue row and cue ``rows`` (slug, title, idx, start, end,
+    speaker, text), in one COPY."""
+    about = {name: (about or {}).get(name) for name in CATALOGUE}
+    db.execute(
+        "INSERT INTO episodes (slug, title, signature, duration, speakers, cues, added, "
+        "published, aligned) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (slug, title, signature, about["duration"] or 0.0, about["speakers"] or [],
+         about["cues"] if about["cues"] is not None else len(rows), about["added"] or "",
+         about["published"] or "", bool(about["aligned"])))
+    with db.cursor().copy('COPY cues (slug, title, idx, start, "end", speaker, text) '
+                          "FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def delete_episode(db, slug: str) -> None:
+    db.execute("DELETE FROM episodes WHERE slug = %s", (slug,))   # its cues cascade
+
+
+class PgStore:
+    """The index and catalogue in one PostgreSQL database: connections, transactions, the
+    writers' lock. The same surface as :class:`.store.Store`."""
+
+    insert_episode = staticmethod(insert_episode)
+    delete_episode = staticmethod(delete_episode)
+
+    def __init__(self, url: str):
+        self.url = url
+        self.path = None
+        self._held = threading.local()   # the connection holding the writers' lock
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator:
+        held = getattr(self._held, "connection", None)
+        if held is not None:
+            yield held
+            return
+        with pool(self.url).connection() as db:
+            yield db
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator:
+        """A connection in one read-only snapshot (REPEATABLE READ)."""
+        with self._connection() as db:
+            with db.transaction():
+                db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield db
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        with self._connection() as db:
+            with db.transaction():
+                yield db
+
+    @contextlib.contextmanager
+    def writer_lock(self, wait: bool = True) -> Iterator[bool]:
+        """One writer at a time across every node (an advisory lock on the connection the
+        writes then use). Yields False when ``wait`` is False and another writer holds it."""
+        if getattr(self._held, "connection", None) is not None:
+            yield True          # already ours (re-entered)
+            return
+        with pool(self.url).connection() as db:
+            db.autocommit = True
+            try:
+                sql = "SELECT pg_advisory_lock(%s), true" if wait else \
+                    "SELECT pg_try_advisory_lock(%s)"
+                got = db.execute(sql, (WRITER_LOCK,)).fetchone()[-1]
+                if not got:
+                    yield False
+                    return
+                self._held.connection = db
+                try:
+                    yield True
+                finally:
+                    self._held.connection = None
+                    if not db.closed:
+                        db.execute("SELECT pg_advisory_unlock(%s)", (WRITER_LOCK,))
+            finally:
+                if not db.closed:
+                    db.autocommit = False
+
+    def exists(self) -> bool:
+        """True once the schema is there; without it, :class:`SearchUnavailable` saying
+        to run ``db upgrade`` (PostgreSQL's schema is never made behind one's back)."""
+        self.require_schema()
+        return True
+
+    def is_valid(self) -> bool:
+        """True when the database holds this version's schema."""
+        with self._connection() as db:
+            with db.transaction():
+                return schema_version(db) == SCHEMA_VERSION
+
+    def require_schema(self) -> None:
+        with self._connection() as db:
+            with db.transaction():
+                version = schema_version(db)
+        if version != SCHEMA_VERSION:
+            raise SearchUnavailable(
+                f"the database {shown(self.url)} holds schema {version}, not "
+                f"{SCHEMA_VERSION}; run 'listenalong db upgrade'")
+
+    def damaged(self) -> bool:
+        return False        # PostgreSQL keeps its own pages whole
+
+    def has(self, slug: str) -> bool:
+        with self.reading() as db:
+            return db.execute("SELECT 1 FROM episodes WHERE slug = %s",
+                              (slug,)).fetchone() is not None
+
+    def signatures(self) -> dict[str, str]:
+        with self.reading() as db:
+            return dict(db.execute("SELECT slug, signature FROM episodes").fetchall())
+
+    def catalogue(self) -> list[dict]:
+        """Every episode in the catalogue, newest first: slug, title and :data:`CATALOGUE`."""
+        with self.reading() as db:
+            cursor = db.execute(
+                "SELECT slug, title, duration, speakers, cues, added, published, aligned "
+                "FROM episodes ORDER BY coalesce(nullif(published, ''), added) DESC, title DESC")
+            names = [column.name for column in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def retire(self) -> None:
+        pass
+
