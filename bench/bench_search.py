@@ -59,8 +59,16 @@ def fake_title(rng: random.Random, words: list[str], number: int) -> str:
     return f"Episode {number}: {picked.capitalize()}"
 
 
-def build_library(root: Path, episodes: int, seed_cues: list[Cue]) -> int:
-    """Write ``episodes`` episode folders under ``root``; returns the number of cues."""
+def pseudo_word(rng: random.Random) -> str:
+    """A made-up word of three or four syllables (a name no transcript holds)."""
+    return "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") + rng.choice(["", "n", "r", "l"])
+                   for _ in range(rng.randint(3, 4)))
+
+
+def build_library(root: Path, episodes: int, seed_cues: list[Cue],
+                  rare: list[str] | None = None) -> int:
+    """Write ``episodes`` episode folders under ``root``; returns the number of cues. With
+    ``rare``, one made-up word is put in one cue of each episode, and listed there."""
     rng = random.Random(4)
     words = sorted({w for c in seed_cues for w in c.text.split() if w.isalpha() and len(w) > 4})
     total = 0
@@ -74,6 +82,10 @@ def build_library(root: Path, episodes: int, seed_cues: list[Cue]) -> int:
             speaker = host if cue.speaker == seed_cues[0].speaker else guest
             out.append(Cue(round(at, 3), round(at + length, 3), cue.text, speaker))
             at += length
+        if rare is not None:
+            rare.append(pseudo_word(rng))
+            picked = rng.randrange(len(out))
+            out[picked].text = f"{out[picked].text} {rare[-1].capitalize()} said so."
         slug = f"episode-{number:04d}"
         episode = Episode(slug=slug, title=fake_title(rng, words, number), duration=at,
                           audio="audio.mp3", transcript="original.vtt",

@@ -80,6 +80,7 @@ def search(index: PgStore, query: str | Query, episode: str | None = None,
     else:
         tiers = [match]
     scope = "AND slug = %(episode)s" if episode is not None else ""
+    index.require_schema()
     hits: list[Hit] = []
     with index.reading() as db:
         for tier in tiers:

@@ -204,6 +204,7 @@ class PgStore:
         self.url = url
         self.path = None
         self._held = threading.local()   # the connection holding the writers' lock
+        self._schema_ok = False
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator:
@@ -269,10 +270,15 @@ class PgStore:
                 return schema_version(db) == SCHEMA_VERSION
 
     def require_schema(self) -> None:
+        """:class:`SearchUnavailable` saying to run ``db upgrade`` unless the database holds
+        this version's schema (once it does, it is not asked again)."""
+        if self._schema_ok:
+            return
         with self._connection() as db:
             with db.transaction():
                 version = schema_version(db)
-        if version != SCHEMA_VERSION:
+        self._schema_ok = version == SCHEMA_VERSION
+        if not self._schema_ok:
             raise SearchUnavailable(
                 f"the database {shown(self.url)} holds schema {version}, not "
                 f"{SCHEMA_VERSION}; run 'listenalong db upgrade'")
