@@ -160,6 +160,7 @@ def bench_like(media: Path, rows: int) -> dict:
     ``top``: the 20 to show (LIKE scan ordered by time vs SearchIndex.search, bm25-ranked)."""
     from webapp.core.library import Library
     from webapp.core.search import SearchIndex
+    from webapp.core.search.store import shard_count
 
     index = SearchIndex(Library(media))
     source = sqlite3.connect(index.path)
@@ -168,8 +169,9 @@ def bench_like(media: Path, rows: int) -> dict:
     for word in LIKE_WORDS:
         like, n_like = timed(lambda: plain.execute(
             "SELECT count(*) FROM cues WHERE text LIKE ?", (f"%{word}%",)).fetchone()[0])
-        fts, n_fts = timed(lambda: source.execute(
-            "SELECT count(*) FROM cues_fts WHERE cues_fts MATCH ?", (f'"{word}"',)).fetchone()[0])
+        fts, n_fts = timed(lambda: sum(source.execute(
+            f"SELECT count(*) FROM cues_fts_{n} WHERE cues_fts_{n} MATCH ?",
+            (f'"{word}"',)).fetchone()[0] for n in range(shard_count(source))))
         out["all"][0].append(like)
         out["all"][1].append(fts)
         print(f"    {word!r}: LIKE {like:.1f} ms ({n_like} cues), MATCH {fts:.2f} ms "

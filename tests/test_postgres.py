@@ -111,6 +111,14 @@ def test_db_import_moves_a_sqlite_library_into_postgresql(tmp_path, bare_databas
                                                ("one", 20.0, ["Ana"], 2, False)]
 
 
+def test_config_shows_the_database_without_its_password():
+    env = {**os.environ, "LISTENALONG_DATABASE_URL": "postgresql://app:s3cret@db.internal:5433/shows"}
+    proc = listenalong("config", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "DATABASE_URL = postgresql://app@db.internal:5433/shows\t(env;" in proc.stdout
+    assert "s3cret" not in proc.stdout
+
+
 # ---- faults ----------------------------------------------------------------------------
 
 def test_an_unreachable_database_is_one_line_and_exit_2_for_the_cli(tmp_path, audio):

@@ -14,7 +14,7 @@ from support import FIXTURES, REPO, make_audio
 from webapp.core.library import Library
 from webapp.core.search import (HIT_END, HIT_START, MAX_LIMIT, SearchIndex, index_path,
                                 snippet_parts)
-from webapp.core.search import ranking
+from webapp.core.search import pg_ranking, ranking, store
 from webapp.core.search.indexer import Indexer
 
 pytestmark = pytest.mark.usefixtures("engine")   # every test on SQLite and on PostgreSQL
@@ -118,6 +118,29 @@ def test_only_the_newest_candidates_are_ranked_past_the_cap(tmp_path, monkeypatc
     assert index.search("robot")[0].episode == "b-old"        # best bm25, all ranked
     monkeypatch.setattr(ranking, "RANK_CANDIDATES", 2)
     assert {h.episode for h in index.search("robot")} == {"a-new"}
+
+
+def test_an_index_in_many_shards_finds_what_one_shard_finds(tmp_path, monkeypatch):
+    talks = {f"ep-{n}": [f"common words {n}", f"rare{n} and common", "other text",
+                         "common common common"] for n in range(6)}
+    every = [f"ep-{n}" for n in range(6)]
+    expected = {"common": {(e, cue) for e in every for cue in (0, 1, 3)},
+                "rare3": {("ep-3", 1)}, "other text": {(e, 2) for e in every},
+                "words -ep": {(e, 0) for e in every}}
+    monkeypatch.setattr(store, "SHARD", 3)              # 24 cues: eight shards
+    monkeypatch.setattr(pg_ranking, "FIRST_IDS", 2)     # (PostgreSQL: the newest ids first)
+    index = build(tmp_path, **talks)
+    for query, cues in expected.items():
+        assert {(h.episode, h.cue) for h in index.search(query, limit=100)} == cues
+    assert {h.cue for h in index.search("common", episode="ep-4", limit=100)} == {0, 1, 3}
+    write_episode(tmp_path, "late", "Late", ["common again", "rare3 late"])
+    index.update("late")                                # a new shard, and its triggers
+    assert {h.episode for h in index.search("rare3")} == {"ep-3", "late"}
+    index.discard("ep-3")
+    assert {h.episode for h in index.search("rare3")} == {"late"}
+    monkeypatch.setattr(ranking, "RANK_CANDIDATES", 4)  # the newest four matches, over shards
+    assert {(h.episode, h.cue) for h in index.search("common", limit=100)} == \
+        {("late", 0), ("ep-5", 0), ("ep-5", 1), ("ep-5", 3)}
 
 
 def test_episode_filter_and_limit(tmp_path):
@@ -443,6 +466,6 @@ def test_prefix_searches_use_fts5_prefix_indexes(tmp_path):
     (the index used to take half a second for it on 10,000 cues)."""
     index = build(tmp_path, talk=["the theory of things", "then there", "other words"])
     with sqlite3.connect(index.path) as db:
-        sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'cues_fts'").fetchone()[0]
+        sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'cues_fts_0'").fetchone()[0]
     assert "prefix='2 3'" in sql
     assert sorted(h.cue for h in index.search("th*")) == [0, 1]

@@ -334,8 +334,12 @@ def cmd_run(args) -> int:
 
 def cmd_config(args) -> int:
     """Every setting: its value, where the value came from, and what it is for."""
+    from .core.search.pg_store import shown
+
     for name, (value, source) in settings.explain({"MEDIA_DIR": args.media}).items():
         setting = settings.BY_NAME[name]
+        if name == "DATABASE_URL" and value:
+            value = shown(value)      # never the password
         print(f"{name} = {value}\t({source}; ${setting.env})\t{setting.help}")
     return 0
 

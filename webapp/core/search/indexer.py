@@ -115,10 +115,12 @@ class Indexer:
         next_id = 1
         for slug, found in self.every_episode(stats, progress):
             next_id = store.insert_episode(db, slug, *found, first=next_id)
-        db.execute("INSERT INTO cues_fts (cues_fts) VALUES ('rebuild')")
-        db.execute("INSERT INTO cues_fts (cues_fts) VALUES ('optimize')")
-        for trigger in store.TRIGGERS:
-            db.execute(trigger)
+        for n in range(store.make_shards(db, next_id - 1, triggers=False)):
+            low, high = store.shard_span(n)
+            db.execute(f"INSERT INTO cues_fts_{n} (rowid, text) SELECT id, text FROM cues "
+                       f"WHERE id BETWEEN {low} AND {high}")
+            db.execute(f"INSERT INTO cues_fts_{n} (cues_fts_{n}) VALUES ('optimize')")
+        store.make_shards(db, next_id - 1)    # their triggers, from now on
         db.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION}")
         db.execute("COMMIT")
         db.execute("PRAGMA journal_mode = WAL")   # persistent: readers never wait

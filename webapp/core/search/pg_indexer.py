@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from .indexer import Indexer, Progress
-from .pg_store import PgStore
+from .pg_store import PgStore, drop_empty_partitions
 
 
 class PgIndexer(Indexer):
@@ -32,5 +32,9 @@ class PgIndexer(Indexer):
             db.execute("DELETE FROM episodes")     # their cues cascade
             for slug, found in self.every_episode(stats, progress):
                 self.store.insert_episode(db, slug, *found)
+        with self.store.transaction() as db:       # then, briefly, the emptied partitions
+            drop_empty_partitions(db)
+        with self.store.autocommit() as db:
+            db.execute("ANALYZE episodes, cues")   # the planner's word counts
         self._checked_at = time.monotonic()
         return stats

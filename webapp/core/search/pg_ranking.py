@@ -14,9 +14,9 @@ Snippets come from ``ts_headline`` with the same sentinels as SQLite's ``snippet
 from __future__ import annotations
 
 from .hits import HIT_END, HIT_START, Hit
+from . import ranking, store
 from .pg_store import CONFIG, PgStore
 from .query import Query, parse_query
-from . import ranking
 from .ranking import DEFAULT_LIMIT, MAX_LIMIT, SNIPPET_TOKENS
 
 HEADLINE = (f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_TOKENS}, "
@@ -25,20 +25,23 @@ HEADLINE = (f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_TOKENS}
 # ts_headline drops what looks like an HTML tag: '<' is swapped for a character that starts
 # none, and back
 LT = "\ue000"
-RANKED = f"""
-SELECT r.slug, r.title, r.idx, r.start, r."end", r.speaker, r.text,
-       ts_headline('{CONFIG}', replace(r.text, '<', %(lt)s), ({{match}}), %(headline)s),
-       r.score
-FROM (
-    SELECT c.slug, c.title, c.idx, c.start, c."end", c.speaker, c.text,
-           -ts_rank_cd(c.tsv, ({{tier}}), 1) AS score
-    FROM cues AS c
-    WHERE c.id IN (SELECT id FROM cues WHERE tsv @@ ({{tier}}) {{scope}}
-                   ORDER BY id DESC LIMIT %(cap)s)
-    ORDER BY score, c.start, c.slug
-    LIMIT %(limit)s
-) AS r
-ORDER BY r.score, r.start, r.slug
+FIRST_IDS = 2_500          # the newest cue ids, read first (through the id index)
+WINDOWS = (1, 3, 12)       # then this many whole partitions at a time, newest first; then all
+# Plans made once per connection (and kept) that read each partition's GIN index, whatever
+# the word: a custom plan would weigh every partition's word statistics at each search; no
+# parallel workers (starting them costs more than these small reads).
+PLANNING = ("SELECT set_config('plan_cache_mode', 'force_generic_plan', true), "
+            "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)")
+PARTITIONS = ("SELECT substr(c.relname, 6)::int FROM pg_inherits AS i "
+              "JOIN pg_class AS c ON c.oid = i.inhrelid WHERE i.inhparent = 'cues'::regclass")
+RANKED = """SELECT id, -ts_rank_cd(tsv, %(q)s::tsquery, 1), start, slug FROM (
+    SELECT * FROM ({arms}) AS u ORDER BY id DESC LIMIT %(left)s) AS m"""
+ARM = "SELECT id, tsv, start, slug FROM {table} WHERE tsv @@ %(q)s::tsquery{extra}"
+DETAILS = f"""
+SELECT id, slug, title, idx, start, "end", speaker, text,
+       ts_headline('{CONFIG}', replace(text, '<', %(lt)s), %(match)s::tsquery, %(headline)s)
+FROM {{table}} WHERE id = ANY(%(ids)s)
 """
 
 
@@ -70,26 +73,70 @@ def search(index: PgStore, query: str | Query, episode: str | None = None,
     if built is None:
         return []
     match, args = built
-    args.update(limit=max(1, min(int(limit), MAX_LIMIT)), headline=HEADLINE, episode=episode,
-                lt=LT, cap=ranking.RANK_CANDIDATES)
-    adjacent = parsed.adjacent()
-    if adjacent:
-        args["adjacent"] = " ".join(adjacent)
-        phrase = f"phraseto_tsquery('{CONFIG}', %(adjacent)s)"
-        tiers = [f"({match}) && {phrase}", f"({match}) && !!{phrase}"]
-    else:
-        tiers = [match]
-    scope = "AND slug = %(episode)s" if episode is not None else ""
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    tiers = _tiers(parsed, match, args)
     index.require_schema()
-    hits: list[Hit] = []
+    ranked: list[tuple] = []
     with index.reading() as db:
-        for tier in tiers:
-            if len(hits) >= args["limit"]:
+        texts = db.execute(f"SELECT ({match})::text, " + ", ".join(
+            f"({tier})::text" for tier in tiers), args).fetchone()
+        high = db.execute("SELECT last_value FROM cues_id_seq").fetchone()[0]
+        parts = sorted((n for (n,) in db.execute(PARTITIONS)), reverse=True)
+        db.execute(PLANNING)
+        for tier in texts[1:]:
+            if len(ranked) >= limit:
                 break
-            sql = RANKED.format(match=match, tier=tier, scope=scope)
-            rows = db.execute(sql, {**args, "limit": args["limit"] - len(hits)}).fetchall()
-            hits += [Hit(*row[:6], _snippet(row[6], row[7]), row[8]) for row in rows]
-    return hits
+            found = _candidates(db, tier, episode, high, parts)
+            ranked += sorted(found, key=lambda c: (c[1], c[2], c[3]))[:limit - len(ranked)]
+        ids = [c[0] for c in ranked]
+        if not ids:
+            return []
+        table = " UNION ALL ".join(f"SELECT * FROM cues_{n}" for n in
+                                   sorted({store.shard_of(i) for i in ids}))
+        rows = {row[0]: row[1:] for row in db.execute(DETAILS.format(table=f"({table}) AS c"), {
+            "lt": LT, "match": texts[0], "headline": HEADLINE, "ids": ids}).fetchall()}
+    return [Hit(*rows[c[0]][:6], _snippet(*rows[c[0]][6:]), c[1]) for c in ranked if c[0] in rows]
+
+
+def _tiers(parsed: Query, match: str, args: dict) -> list[str]:
+    """The tsquery expressions searched in turn: the words side by side, then the rest."""
+    adjacent = parsed.adjacent()
+    if not adjacent:
+        return [match]
+    args["adjacent"] = " ".join(adjacent)
+    phrase = f"phraseto_tsquery('{CONFIG}', %(adjacent)s)"
+    return [f"({match}) && {phrase}", f"({match}) && !!{phrase}"]
+
+
+def _candidates(db, q: str, episode: str | None, high: int, parts: list[int]) -> list[tuple]:
+    """``(id, score, start, slug)`` of the newest :data:`~.ranking.RANK_CANDIDATES` cues
+    matching the tsquery ``q`` (``parts``: the partitions, newest first): the newest
+    :data:`FIRST_IDS` ids first, then partition by partition back, a widening window at
+    a time."""
+    cap = ranking.RANK_CANDIDATES
+    if episode is not None:
+        arm = ARM.format(table="cues", extra=" AND slug = %(episode)s")
+        return db.execute(RANKED.format(arms=arm), {"q": q, "episode": episode, "left": cap},
+                          prepare=True).fetchall()
+    below = high - FIRST_IDS
+    newest = [n for n in parts if store.shard_span(n)[1] > below]
+    windows = [(newest, " AND id > %(below)s")]
+    older, at = [n for n in parts if store.shard_span(n)[0] <= below], 0
+    for size in (*WINDOWS, len(older)):
+        windows.append((older[at:at + size], ""))
+        at += size
+    found: list[tuple] = []
+    for number, (window, extra) in enumerate(windows):
+        if len(found) >= cap or not window:
+            continue
+        arms = " UNION ALL ".join(ARM.format(
+            table=f"cues_{n}", extra=extra or (" AND id <= %(below)s" if number and
+                                               store.shard_span(n)[1] > below else ""))
+            for n in window)
+        found += db.execute(RANKED.format(arms=arms),
+                            {"q": q, "below": below, "left": cap - len(found)},
+                            prepare=True).fetchall()
+    return found[:cap]
 
 
 def _snippet(text: str, headline: str) -> str:

@@ -18,11 +18,13 @@ Every psycopg error becomes :class:`~.store.SearchUnavailable` in :func:`.store.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import threading
 from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
+from . import store
 from .store import SearchUnavailable, guard
 
 CONFIG = "listenalong"          # the text search configuration
@@ -55,8 +57,9 @@ CREATE TABLE episodes (
     aligned boolean NOT NULL DEFAULT false,
     indexed_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE SEQUENCE cues_id_seq;
 CREATE TABLE cues (
-    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id bigint NOT NULL,
     slug text NOT NULL REFERENCES episodes (slug) ON DELETE CASCADE,
     title text NOT NULL,
     idx integer NOT NULL,
@@ -64,16 +67,20 @@ CREATE TABLE cues (
     "end" double precision NOT NULL,
     speaker text,
     text text NOT NULL,
-    tsv tsvector GENERATED ALWAYS AS (to_tsvector('{CONFIG}', text)) STORED
-);
+    tsv tsvector GENERATED ALWAYS AS (to_tsvector('{CONFIG}', text)) STORED,
+    PRIMARY KEY (id)
+) PARTITION BY RANGE (id);
 CREATE INDEX cues_tsv ON cues USING gin (tsv);
 CREATE INDEX cues_by_slug ON cues (slug, idx);
 """),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+# Cues live in partitions of store.SHARD ids (as SQLite's shards), each with its own GIN
+# index: a search reads the newest partitions first and stops once it has its candidates,
+# so a common word costs the same in a library of 2 million cues as in one of 50,000.
 CATALOGUE = ("duration", "speakers", "cues", "added", "published", "aligned")
 
-_pools: dict[str, object] = {}
+_pools: dict[tuple[int, str], object] = {}   # (pid, url) → its pool
 _pools_lock = threading.Lock()
 
 
@@ -91,16 +98,19 @@ def shown(url: str) -> str:
 
 
 def pool(url: str):
-    """The connection pool of ``url`` (one per process and URL), opened on first use."""
+    """The connection pool of ``url`` (one per process and URL), opened on first use. A
+    process forked from one that had a pool (gunicorn ``--preload``) makes its own."""
     from psycopg_pool import ConnectionPool
 
     with _pools_lock:
-        found = _pools.get(url)
+        found = _pools.get((os.getpid(), url))
         if found is None:
-            found = _pools[url] = ConnectionPool(
+            found = _pools[(os.getpid(), url)] = ConnectionPool(
                 url, min_size=1, max_size=POOL_SIZE, timeout=POOL_TIMEOUT, open=False,
                 check=ConnectionPool.check_connection, name="listenalong",
-                kwargs={"connect_timeout": 3, "application_name": "listenalong"})
+                # no prepared statements: a generic plan cannot see how common a word is
+                kwargs={"connect_timeout": 3, "application_name": "listenalong",
+                        "prepare_threshold": None})
             found.open(wait=False)
         return found
 
@@ -108,9 +118,9 @@ def pool(url: str):
 def close_pools(url: str | None = None) -> None:
     """Close the pool of ``url``, or every pool (tests, before a database goes away)."""
     with _pools_lock:
-        for name in [url] if url else list(_pools):
-            found = _pools.pop(name, None)
-            if found is not None:
+        for key in [(os.getpid(), url)] if url else list(_pools):
+            found = _pools.pop(key, None)
+            if found is not None and key[0] == os.getpid():
                 found.close()
 
 
@@ -183,10 +193,38 @@ def insert_episode(db, slug: str, title: str, signature: str, rows: list[tuple],
         (slug, title, signature, about["duration"] or 0.0, about["speakers"] or [],
          about["cues"] if about["cues"] is not None else len(rows), about["added"] or "",
          about["published"] or "", bool(about["aligned"])))
-    with db.cursor().copy('COPY cues (slug, title, idx, start, "end", speaker, text) '
+    first = reserve_ids(db, len(rows))
+    with db.cursor().copy('COPY cues (id, slug, title, idx, start, "end", speaker, text) '
                           "FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+        for number, row in enumerate(rows):
+            copy.write_row((first + number, *row))
+
+
+def reserve_ids(db, count: int) -> int:
+    """The first of ``count`` new consecutive cue ids (writers hold the writers' lock), with
+    the partitions that will hold them."""
+    last = db.execute("SELECT last_value, is_called FROM cues_id_seq").fetchone()
+    first = last[0] + 1 if last[1] else 1
+    if count:
+        db.execute("SELECT setval('cues_id_seq', %s)", (first + count - 1,))
+        for part in range(store.shard_of(first), store.shard_of(first + count - 1) + 1):
+            low, high = store.shard_span(part)
+            db.execute(f"CREATE TABLE IF NOT EXISTS cues_{part} PARTITION OF cues "
+                       f"FOR VALUES FROM ({low}) TO ({high + 1})")
+    return first
+
+
+def drop_empty_partitions(db) -> int:
+    """Drop the partitions no cue is left in (after a rebuild); how many went."""
+    names = [row[0] for row in db.execute(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = 'cues'::regclass").fetchall()]
+    dropped = 0
+    for name in names:
+        if db.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {name})").fetchone()[0]:
+            db.execute(f"DROP TABLE {name}")
+            dropped += 1
+    return dropped
 
 
 def delete_episode(db, slug: str) -> None:
@@ -229,6 +267,17 @@ class PgStore:
         with self._connection() as db:
             with db.transaction():
                 yield db
+
+    @contextlib.contextmanager
+    def autocommit(self) -> Iterator:
+        """A connection outside any transaction (VACUUM, ANALYZE)."""
+        with self._connection() as db:
+            was, db.autocommit = db.autocommit, True
+            try:
+                yield db
+            finally:
+                if not db.closed:
+                    db.autocommit = was
 
     @contextlib.contextmanager
     def writer_lock(self, wait: bool = True) -> Iterator[bool]:

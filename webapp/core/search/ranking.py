@@ -3,7 +3,8 @@
 Cues holding all the words side by side (as a phrase) come first, then the rest; within
 each, bm25, ties by start time (then slug). When a word is so common that more than
 :data:`RANK_CANDIDATES` cues match, only the most recently indexed that many are ranked,
-which keeps a search fast however big the library grows.
+read from the newest shards of the index back (see :data:`.store.SHARD`), which keeps a
+search fast however big the library grows.
 """
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ import sqlite3
 
 from .hits import HIT_END, HIT_START, Hit
 from .query import Query, parse_query
-from .store import Store
+from .store import Store, shard_count, shard_of
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 SNIPPET_TOKENS = 36
-RANK_CANDIDATES = 5_000   # at most this many matching cues are ranked by bm25 (newest)
+RANK_CANDIDATES = 500   # at most this many matching cues are ranked by bm25 (the newest)
 
 
 def search(index: Store, query: str | Query, episode: str | None = None,
@@ -32,17 +33,18 @@ def search(index: Store, query: str | Query, episode: str | None = None,
     tiers = [first, f"({match}) NOT {adjacent}"] if adjacent else [match]
     with index.reading() as db:
         db.execute("BEGIN")   # one snapshot for every statement below
-        span = None
+        span, shards = None, list(reversed(range(shard_count(db))))
         if episode is not None:
             span = db.execute("SELECT first_id, last_id FROM episodes WHERE slug = ?",
                               (episode,)).fetchone()
             if span is None:
                 return []
+            shards = list(range(shard_of(span[1]), shard_of(span[0]) - 1, -1))
         ranked: list[tuple[int, float]] = []
         for tier in tiers:
             if len(ranked) >= limit:
                 break
-            ranked += _ranked(db, tier, span, limit - len(ranked))
+            ranked += _ranked(db, tier, span, shards, limit - len(ranked))
         hits = _hits(db, match, ranked)
         db.execute("COMMIT")
     return hits
@@ -54,38 +56,44 @@ def _hits(db: sqlite3.Connection, match: str, ranked: list[tuple[int, float]]) -
     rows = {row[0]: row[1:] for row in db.execute(
         'SELECT id, slug, title, idx, start, "end", speaker FROM cues '
         "WHERE id IN (SELECT value FROM json_each(:ids))", {"ids": ids})}
-    marked = dict(db.execute(
-        "SELECT rowid, snippet(cues_fts, 0, :a, :b, '…', :n) FROM cues_fts "
-        "WHERE cues_fts MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))",
-        {"a": HIT_START, "b": HIT_END, "n": SNIPPET_TOKENS, "match": match, "ids": ids}))
+    marked = {}
+    for n in sorted({shard_of(cue_id) for cue_id, _ in ranked}):
+        marked.update(db.execute(
+            f"SELECT rowid, snippet(cues_fts_{n}, 0, :a, :b, '…', :n) FROM cues_fts_{n} "
+            f"WHERE cues_fts_{n} MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))",
+            {"a": HIT_START, "b": HIT_END, "n": SNIPPET_TOKENS, "match": match, "ids": ids}))
     return [Hit(*rows[cue_id], marked.get(cue_id) or "", score)
             for cue_id, score in ranked if cue_id in rows]
 
 
-def _ranked(db: sqlite3.Connection, match: str, span: tuple | None,
+def _ranked(db: sqlite3.Connection, match: str, span: tuple | None, shards: list[int],
             limit: int) -> list[tuple[int, float]]:
     """``(cue id, bm25)`` of the best ``limit`` cues for one FTS5 expression, ordered by
     bm25 then start time then slug.
 
-    One pass computes bm25 for every candidate and keeps, through ``rank()``, the rows
-    whose score is among the best ``limit`` — ties at the cut-off included, however many —
-    and only those rows' start times are read to put the ties in order.
+    The newest :data:`RANK_CANDIDATES` matching cues are the candidates, read shard by
+    shard from the newest (bm25 weighs words within each shard). Every candidate with a
+    score among the best ``limit`` — ties at the cut-off included, however many — has its
+    start time read to put the ties in order.
     """
-    where, args = ["cues_fts MATCH :match"], {"match": match, "limit": limit}
+    where, args = "MATCH :match", {"match": match}
     if span is not None:
-        where.append("rowid BETWEEN :first AND :last")
+        where += " AND rowid BETWEEN :first AND :last"
         args.update(first=span[0], last=span[1])
-    floor = db.execute(f"SELECT rowid FROM cues_fts WHERE {' AND '.join(where)} "
-                       f"ORDER BY rowid DESC LIMIT 1 OFFSET :cap",
-                       {**args, "cap": RANK_CANDIDATES}).fetchone()
-    if floor is not None:
-        where.append("rowid > :floor")
-        args["floor"] = floor[0]
-    return db.execute(
-        "SELECT m.id, m.score FROM ("
-        "  SELECT id, score FROM (SELECT id, score, rank() OVER (ORDER BY score) AS place"
-        "    FROM (SELECT rowid AS id, bm25(cues_fts) AS score FROM cues_fts "
-        f"          WHERE {' AND '.join(where)})) "
-        "  WHERE place <= :limit) AS m "
-        "JOIN cues AS c ON c.id = m.id ORDER BY m.score, c.start, c.slug LIMIT :limit",
-        args).fetchall()
+    found: list[tuple[int, float]] = []
+    for n in shards:
+        found += db.execute(
+            f"SELECT rowid, bm25(cues_fts_{n}) FROM cues_fts_{n} WHERE cues_fts_{n} {where} "
+            "ORDER BY rowid DESC LIMIT :left", {**args, "left": RANK_CANDIDATES - len(found)})
+        if len(found) >= RANK_CANDIDATES:
+            break
+    if not found:
+        return []
+    found.sort(key=lambda row: row[1])
+    cut = found[min(limit, len(found)) - 1][1]
+    kept = [row for row in found if row[1] <= cut]
+    order = {row[0]: row[1:] for row in db.execute(
+        "SELECT id, start, slug FROM cues WHERE id IN (SELECT value FROM json_each(:ids))",
+        {"ids": json.dumps([cue_id for cue_id, _ in kept])})}
+    kept.sort(key=lambda row: (row[1], *order[row[0]]))
+    return kept[:limit]

@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - Windows
 
 INDEX_FOLDER = ".index"
 INDEX_FILE = "search.sqlite"
-SCHEMA_VERSION = 2   # 2: prefix indexes (an index of another version is rebuilt)
+SCHEMA_VERSION = 3   # 2: prefix indexes; 3: shards (an index of another version is rebuilt)
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 PREFIXES = "2 3"     # FTS5 prefix indexes: 'th*' reads one index entry, not every 'th…' term
 
@@ -50,20 +50,54 @@ CREATE TABLE cues (
     text TEXT NOT NULL
 );
 CREATE INDEX cues_by_slug ON cues (slug, idx);
-CREATE VIRTUAL TABLE cues_fts USING fts5 (
-    text, content='cues', content_rowid='id', tokenize='{TOKENIZE}', prefix='{PREFIXES}'
-);
 """
-# Keep the FTS table in step with single-episode changes (a rebuild fills it in one go
-# and adds these afterwards).
-TRIGGERS = (
-    """CREATE TRIGGER cues_ai AFTER INSERT ON cues BEGIN
-        INSERT INTO cues_fts (rowid, text) VALUES (new.id, new.text);
+# The full-text index comes in shards of SHARD cue ids, one FTS5 table each
+# (cues_fts_0 for ids 1…SHARD, and so on): a search reads the newest shards first and stops
+# once it has its candidates, and bm25, which counts every row holding a word to weigh it,
+# counts within a shard — so a common word costs the same in 2 million cues as in 50,000.
+SHARD = 25_000
+SHARD_TABLE = f"""CREATE VIRTUAL TABLE IF NOT EXISTS cues_fts_{{n}} USING fts5 (
+    text, content='cues', content_rowid='id', tokenize='{TOKENIZE}', prefix='{PREFIXES}'
+)"""
+# Keep each shard in step with single-episode changes (a rebuild fills the shards in one
+# go and adds these afterwards).
+SHARD_TRIGGERS = (
+    """CREATE TRIGGER IF NOT EXISTS cues_ai_{n} AFTER INSERT ON cues
+       WHEN new.id BETWEEN {low} AND {high} BEGIN
+        INSERT INTO cues_fts_{n} (rowid, text) VALUES (new.id, new.text);
     END""",
-    """CREATE TRIGGER cues_ad AFTER DELETE ON cues BEGIN
-        INSERT INTO cues_fts (cues_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    """CREATE TRIGGER IF NOT EXISTS cues_ad_{n} AFTER DELETE ON cues
+       WHEN old.id BETWEEN {low} AND {high} BEGIN
+        INSERT INTO cues_fts_{n} (cues_fts_{n}, rowid, text) VALUES ('delete', old.id, old.text);
     END""",
 )
+
+
+def shard_of(cue_id: int) -> int:
+    return (cue_id - 1) // SHARD
+
+
+def shard_span(n: int) -> tuple[int, int]:
+    """The first and last cue id of shard ``n``."""
+    return n * SHARD + 1, (n + 1) * SHARD
+
+
+def make_shards(db: sqlite3.Connection, last_id: int, triggers: bool = True) -> int:
+    """Make the shards (and, with ``triggers``, their triggers) for ids up to ``last_id``;
+    returns how many shards there are."""
+    count = shard_of(last_id) + 1 if last_id > 0 else 0
+    for n in range(count):
+        low, high = shard_span(n)
+        db.execute(SHARD_TABLE.format(n=n))
+        if triggers:
+            for trigger in SHARD_TRIGGERS:
+                db.execute(trigger.format(n=n, low=low, high=high))
+    return count
+
+
+def shard_count(db: sqlite3.Connection) -> int:
+    found = db.execute("SELECT max(id) FROM cues").fetchone()[0]
+    return shard_of(found) + 1 if found else 0
 INSERT_CUE = ('INSERT INTO cues (id, slug, title, idx, start, "end", speaker, text) '
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 INSERT_EPISODE = ("INSERT INTO episodes (slug, title, signature, first_id, last_id) "
@@ -122,6 +156,7 @@ def insert_episode(db: sqlite3.Connection, slug: str, title: str, signature: str
     Returns the id after the episode's last cue."""
     if first is None:
         first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM cues").fetchone()[0]
+        make_shards(db, first + len(rows) - 1)
     db.executemany(INSERT_CUE, [(first + n, *row) for n, row in enumerate(rows)])
     db.execute(INSERT_EPISODE, (slug, title, signature, first, first + len(rows) - 1))
     return first + len(rows)
