@@ -61,6 +61,7 @@ class Indexer:
         self.store = index
         self.sync_interval = sync_interval
         self._ready_lock = threading.Lock()
+        self._catching_up = threading.Lock()
         self._checked_at = float("-inf")
         self._root_mtime: int | None = None
 
@@ -199,11 +200,26 @@ class Indexer:
                 if found is not None:
                     self.store.insert_episode(db, slug, *found)
 
+    def _catch_up_later(self) -> None:
+        """Compare the folders with the index in a thread of its own (one at a time), so
+        that no search waits for the comparison of thousands of folders."""
+        def catch_up():
+            try:
+                self.sync(wait=False)
+            except store.SearchUnavailable as error:
+                log.warning("search index not brought up to date: %s", error)
+            finally:
+                self._catching_up.release()
+
+        if self._catching_up.acquire(blocking=False):
+            threading.Thread(target=catch_up, name="search-catch-up", daemon=True).start()
+
     def ensure(self, force: bool = False) -> None:
         """Make sure the index exists and is current: cheap when nothing changed.
 
-        The folders are compared at most every ``sync_interval`` seconds, and at once when
-        the library folder itself changed (an episode added or removed)."""
+        At once when the library folder itself changed (an episode added or removed) or
+        there is no index; every ``sync_interval`` seconds, the folders are compared in the
+        background while searches go on."""
         with self._ready_lock:
             now = time.monotonic()
             try:
@@ -217,6 +233,10 @@ class Indexer:
             if root_mtime is None:      # no library folder: nothing to index, nothing to make
                 self._root_mtime = None
                 self._checked_at = now
+                return
+            if not force and root_mtime == self._root_mtime and self.store.exists():
+                self._checked_at = now  # only the interval is up: catch up behind the readers
+                self._catch_up_later()
                 return
             try:
                 busy = self.sync(wait=force).get("busy")

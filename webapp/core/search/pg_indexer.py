@@ -34,7 +34,7 @@ class PgIndexer(Indexer):
                 self.store.insert_episode(db, slug, *found)
         with self.store.transaction() as db:       # then, briefly, the emptied partitions
             drop_empty_partitions(db)
-        with self.store.autocommit() as db:
-            db.execute("ANALYZE episodes, cues")   # the planner's word counts
+        with self.store.autocommit() as db:    # the planner's word counts, and nothing
+            db.execute("VACUUM (ANALYZE) episodes, cues")   # left for autovacuum to do
         self._checked_at = time.monotonic()
         return stats

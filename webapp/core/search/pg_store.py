@@ -108,7 +108,8 @@ def pool(url: str):
             found = _pools[(os.getpid(), url)] = ConnectionPool(
                 url, min_size=1, max_size=POOL_SIZE, timeout=POOL_TIMEOUT, open=False,
                 check=ConnectionPool.check_connection, name="listenalong",
-                # no prepared statements: a generic plan cannot see how common a word is
+                # nothing prepared behind our back: a generic plan cannot see how common a
+                # word is (pg_ranking prepares, on purpose, the statements that want one)
                 kwargs={"connect_timeout": 3, "application_name": "listenalong",
                         "prepare_threshold": None})
             found.open(wait=False)
