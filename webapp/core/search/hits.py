@@ -1,6 +1,8 @@
 """Search results: one :class:`Hit` per matching cue, its snippet cut into marked pieces."""
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
 HIT_START, HIT_END = "\x02", "\x03"   # snippet() sentinels: never in indexed text
@@ -17,7 +19,7 @@ class Hit:
     marked: str       # snippet with HIT_START/HIT_END around the matched words
     score: float
 
-    @property
+    @functools.cached_property
     def parts(self) -> list[tuple[str, bool]]:
         """The snippet as ``(text, matched)`` pieces, for templates to escape and mark."""
         return snippet_parts(self.marked)
@@ -37,31 +39,23 @@ class Hit:
         return spans
 
 
+_SENTINELS = re.compile(f"([{HIT_START}{HIT_END}])")
+
+
 def snippet_parts(marked: str) -> list[tuple[str, bool]]:
     """Split a sentinel-marked snippet into pieces; unbalanced sentinels are dropped."""
     parts: list[tuple[str, bool]] = []
     inside = False
-    buf: list[str] = []
-
-    def flush():
-        if buf:
-            text = "".join(buf)
-            if parts and parts[-1][1] == inside:
-                parts[-1] = (parts[-1][0] + text, inside)
-            else:
-                parts.append((text, inside))
-            buf.clear()
-
-    for ch in marked:
-        if ch == HIT_START and not inside:
-            flush()
-            inside = True
-        elif ch == HIT_END and inside:
-            flush()
-            inside = False
-        elif ch not in (HIT_START, HIT_END):
-            buf.append(ch)
-    flush()
+    for piece in _SENTINELS.split(marked):
+        if piece in (HIT_START, HIT_END):   # a stray one changes nothing
+            inside = piece == HIT_START
+            continue
+        if not piece:
+            continue
+        if parts and parts[-1][1] == inside:
+            parts[-1] = (parts[-1][0] + piece, inside)
+        else:
+            parts.append((piece, inside))
     return parts
 
 

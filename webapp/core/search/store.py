@@ -2,13 +2,13 @@
 the statements that put an episode's cues in and take them out.
 
 ``<media>/.index/search.sqlite`` holds one row per cue — episode slug and title, cue
-index, start, end, speaker and text — in a plain table, and an external-content FTS5
-table over the text, tokenized with ``porter unicode61 remove_diacritics 2`` (so
-"building" finds "build" and "cafe" finds "café"). Writers take an exclusive ``flock`` on
-``.index/.lock``; readers use WAL mode and never wait for them.
+index, start, end, speaker and text — in a plain table, and external-content FTS5
+tables over the text (one per :data:`SHARD` cue ids), tokenized with ``porter unicode61
+remove_diacritics 2`` (so "building" finds "build" and "cafe" finds "café"). Writers take
+an exclusive ``flock`` on ``.index/.lock``; readers use WAL mode and never wait for them.
 
-Every ``sqlite3.Error`` and psycopg error (and an ``OSError`` reaching the index's files) becomes
-:class:`SearchUnavailable` here, in :func:`guarded`: callers handle one exception.
+Every ``sqlite3.Error`` and psycopg error (and an ``OSError`` reaching the index's files)
+becomes :class:`SearchUnavailable` here, in :func:`guarded`: callers handle one exception.
 """
 from __future__ import annotations
 
