@@ -144,10 +144,15 @@ def cmd_reindex(args) -> int:
     return 0
 
 
+def _configured_url(args) -> str:
+    """``--database``, else the DATABASE_URL setting ("" for none)."""
+    return settings.load({"DATABASE_URL": getattr(args, "database", None)})["DATABASE_URL"]
+
+
 def _database_url(args) -> str:
     """The PostgreSQL database of ``--database`` or the DATABASE_URL setting; an
     :class:`InputError` when there is none."""
-    url = settings.load({"DATABASE_URL": getattr(args, "database", None)})["DATABASE_URL"]
+    url = _configured_url(args)
     if not url:
         raise InputError("no database: set LISTENALONG_DATABASE_URL=postgresql://… (or pass "
                          "--database); without one the SQLite index needs no upgrade")
@@ -179,7 +184,8 @@ def cmd_db_import(args) -> int:
         raise InputError("no such library folder; check --media", path=str(library.root))
     pg_store.upgrade(url)
     bar = _ProgressBar(sys.stderr)
-    stats = SearchIndex(library, url=url).rebuild(progress=bar)
+    index = SearchIndex(library, url=url)
+    stats = index.rebuild(progress=bar)
     bar.close()
     for slug in stats["skipped"]:
         warn([f"{slug}: transcript unreadable, not imported"])
@@ -187,7 +193,7 @@ def cmd_db_import(args) -> int:
           f"{pg_store.shown(url)}", file=sys.stderr)
     if index_path(library.root).is_file():
         before = SearchIndex(library, url="").store.signatures()
-        missing = sorted(set(before) - set(SearchIndex(library, url=url).store.signatures()))
+        missing = sorted(set(before) - set(index.store.signatures()))
         if missing:
             warn([f"{slug}: in the SQLite index but not imported" for slug in missing])
     return 0
@@ -474,7 +480,7 @@ NEEDS_DATABASE = {"add", "remove", "reindex", "align", "import-feed", "refresh",
 def _check_database(args) -> None:
     from .core.search import pg_store
 
-    url = settings.load({"DATABASE_URL": getattr(args, "database", None)})["DATABASE_URL"]
+    url = _configured_url(args)
     if args.command in NEEDS_DATABASE and pg_store.is_postgres(url):
         pg_store.check(url)
 

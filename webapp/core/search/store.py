@@ -82,11 +82,12 @@ def shard_span(n: int) -> tuple[int, int]:
     return n * SHARD + 1, (n + 1) * SHARD
 
 
-def make_shards(db: sqlite3.Connection, last_id: int, triggers: bool = True) -> int:
-    """Make the shards (and, with ``triggers``, their triggers) for ids up to ``last_id``;
-    returns how many shards there are."""
+def make_shards(db: sqlite3.Connection, last_id: int, triggers: bool = True,
+                first_id: int = 1) -> int:
+    """Make the shards (and, with ``triggers``, their triggers) for ids ``first_id`` to
+    ``last_id`` (those below exist already); returns how many shards there are."""
     count = shard_of(last_id) + 1 if last_id > 0 else 0
-    for n in range(count):
+    for n in range(shard_of(max(first_id, 1)), count):
         low, high = shard_span(n)
         db.execute(SHARD_TABLE.format(n=n))
         if triggers:
@@ -156,7 +157,7 @@ def insert_episode(db: sqlite3.Connection, slug: str, title: str, signature: str
     Returns the id after the episode's last cue."""
     if first is None:
         first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM cues").fetchone()[0]
-        make_shards(db, first + len(rows) - 1)
+        make_shards(db, first + len(rows) - 1, first_id=first)
     db.executemany(INSERT_CUE, [(first + n, *row) for n, row in enumerate(rows)])
     db.execute(INSERT_EPISODE, (slug, title, signature, first, first + len(rows) - 1))
     return first + len(rows)
