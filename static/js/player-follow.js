@@ -246,10 +246,11 @@ export class Follower {
     this.settle(element, keep, smooth);
   }
 
-  /** Layout can still move while a scroll runs (word timings arriving, fonts, the bar
-   * changing height). After the scroll, check each frame and correct until ``element``
-   * has stayed put for a few frames (while ``keep()`` holds, the reader has not taken over
-   * and no newer scroll began). */
+  /** Layout can still move while a scroll runs (the page still arriving, word timings,
+   * the bar changing height). During a smooth scroll, a target that moves ends it: the
+   * browser would carry on to the old place. After the scroll, check each frame and
+   * correct until ``element`` has stayed put for a few frames (while ``keep()`` holds, the
+   * reader has not taken over and no newer scroll began). */
   settle(element, keep, smooth) {
     const token = {};
     this.check = token;
@@ -278,6 +279,13 @@ export class Follower {
         started = true;
         requestAnimationFrame(step);
       };
+      const aimed = this.targetFor(element);
+      const watch = () => {
+        if (started || this.check !== token) return;
+        if (Math.abs(this.targetFor(element) - aimed) >= 2) begin(); // step() goes there at once
+        else requestAnimationFrame(watch);
+      };
+      requestAnimationFrame(watch);
       this.scroller.addEventListener("scrollend", begin, { once: true });
       window.setTimeout(begin, 1500); // no scrollend (older browsers, or nothing moved)
     } else {
