@@ -272,6 +272,37 @@ def test_sync_catches_up_with_changed_added_and_removed_folders(tmp_path):
     assert index.sync() == {"rebuilt": False, "updated": 0, "removed": 0}
 
 
+def test_sync_compares_folders_read_before_its_lock_again_under_it(tmp_path, monkeypatch):
+    from webapp.core.search import indexer
+
+    index = build(tmp_path, one=["old text"], two=["other text"])
+    before = indexer.signatures_on_disk(tmp_path)
+    write_episode(tmp_path, "three", "Three", ["third text"])
+    index.update("three")                  # added by another writer during the slow read
+    monkeypatch.setattr(indexer, "signatures_on_disk", lambda root, pause=0.0: dict(before))
+    assert index.sync() == {"rebuilt": False, "updated": 0, "removed": 0}
+    assert {h.episode for h in index.search("text")} == {"one", "two", "three"}
+    monkeypatch.undo()
+    before = indexer.signatures_on_disk(tmp_path)
+    before["four"] = "1:1"                 # read, then removed before the lock was taken
+    monkeypatch.setattr(indexer, "signatures_on_disk", lambda root, pause=0.0: dict(before))
+    assert index.sync() == {"rebuilt": False, "updated": 0, "removed": 0}
+    assert {h.episode for h in index.search("text")} == {"one", "two", "three"}
+
+
+def test_a_paced_comparison_pauses_between_steps(tmp_path, monkeypatch):
+    from webapp.core.search import indexer
+
+    for n in range(5):
+        write_episode(tmp_path, f"ep-{n}", "Title", ["words"])
+    pauses = []
+    monkeypatch.setattr(indexer, "PACE", 2)
+    monkeypatch.setattr(indexer.time, "sleep", pauses.append)
+    assert len(indexer.signatures_on_disk(tmp_path, pause=0.5)) == 5
+    assert pauses == [0.5, 0.5]
+    assert len(indexer.signatures_on_disk(tmp_path)) == 5 and len(pauses) == 2
+
+
 @pytest.mark.sqlite_only
 def test_missing_or_corrupt_index_is_rebuilt_on_ensure(tmp_path):
     index = build(tmp_path, one=["some words"])
@@ -420,6 +451,32 @@ def test_an_index_with_damaged_pages_is_rebuilt_by_the_next_search(tmp_path, cap
     with caplog.at_level("WARNING"):
         assert len(fresh.search("tomatoes", limit=100)) == 100
     assert "damaged" in caplog.text and not fresh.store.damaged()
+
+
+@pytest.mark.sqlite_only
+def test_readers_reuse_their_connections_and_still_see_a_new_or_damaged_file(tmp_path,
+                                                                            monkeypatch,
+                                                                            caplog):
+    opened = []
+    real = store.connect
+    monkeypatch.setattr(store, "connect", lambda *a, **k: opened.append(a) or real(*a, **k))
+    index = build(tmp_path, one=["gardens and tomatoes"])
+    other = SearchIndex(Library(tmp_path))         # another worker on the same library
+    assert len(other.search("tomatoes")) == 1
+    before = len(opened)
+    for _ in range(5):
+        assert len(other.search("tomatoes")) == 1
+    assert len(opened) == before                   # the connection was kept, not reopened
+    write_episode(tmp_path, "two", "Two", ["more tomatoes"])
+    index.rebuild()                                # a new file renamed over the one it reads
+    assert {h.episode for h in other.search("tomatoes")} == {"one", "two"}
+    write_episode(tmp_path, "big", "Big", [f"gardens number {i}" for i in range(600)])
+    index.rebuild()
+    assert len(other.search("gardens", limit=100)) == 100
+    corrupt_pages(index.path)                      # damaged in place, under its open reader
+    with caplog.at_level("WARNING"):
+        assert len(other.search("gardens", limit=100)) == 100
+    assert "damaged" in caplog.text and not other.store.damaged()
 
 
 @pytest.mark.sqlite_only

@@ -16,6 +16,7 @@ import contextlib
 import functools
 import os
 import sqlite3
+import threading
 import urllib.parse
 from pathlib import Path
 from typing import Iterator
@@ -99,6 +100,9 @@ def make_shards(db: sqlite3.Connection, last_id: int, triggers: bool = True,
 def shard_count(db: sqlite3.Connection) -> int:
     found = db.execute("SELECT max(id) FROM cues").fetchone()[0]
     return shard_of(found) + 1 if found else 0
+IDLE_READERS = 8   # read connections kept open for the next searches, per index
+
+
 INSERT_CUE = ('INSERT INTO cues (id, slug, title, idx, start, "end", speaker, text) '
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 INSERT_EPISODE = ("INSERT INTO episodes (slug, title, signature, first_id, last_id) "
@@ -176,6 +180,9 @@ class Store:
 
     def __init__(self, path: Path):
         self.path = path
+        self._idle: list[tuple[tuple, sqlite3.Connection]] = []   # (file key, connection)
+        self._idle_lock = threading.Lock()
+        self._pid = os.getpid()
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -183,12 +190,61 @@ class Store:
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """A connection for reading: in WAL mode, or immutable when the index's folder
-        cannot be written (a read-only library still answers every search)."""
-        writable = os.access(self.path.parent, os.W_OK) or not self.path.exists()
-        connection = connect(self.path, read_only=not writable)
+        cannot be written (a read-only library still answers every search).
+
+        Connections are kept for the next reader (up to :data:`IDLE_READERS`): opening one
+        costs more than most searches, as SQLite reads the schema of every shard again. One
+        is reused only while the index is the same file (a rebuild renames a new one into
+        place) and with its page cache emptied, so that it reads what is on disk now."""
+        connection, key = self._checkout()
         try:
             yield connection
-        finally:
+        except BaseException:
+            connection.close()
+            raise
+        self._checkin(key, connection)
+
+    def _file_key(self) -> tuple | None:
+        """What identifies the index file and the way it is opened; None when it is not
+        there (such a connection is not kept)."""
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_dev, found.st_ino, os.access(self.path.parent, os.W_OK)
+
+    def _checkout(self) -> tuple[sqlite3.Connection, tuple | None]:
+        key, kept, stale = self._file_key(), None, []
+        with self._idle_lock:
+            if self._pid != os.getpid():      # a forked worker: its parent's are not its own
+                self._idle, self._pid = [], os.getpid()
+            while self._idle and kept is None:
+                held, connection = self._idle.pop()
+                if held == key:
+                    kept = connection
+                else:
+                    stale.append(connection)
+        for connection in stale:   # of a replaced file: SQLite knows it moved, and leaves
+            connection.close()     # the log of the new one alone
+        if kept is not None:
+            kept.execute("PRAGMA shrink_memory")
+            return kept, key
+        return connect(self.path, read_only=key is not None and not key[2]), key
+
+    def _checkin(self, key: tuple | None, connection: sqlite3.Connection) -> None:
+        if connection.in_transaction:
+            connection.rollback()
+        with self._idle_lock:
+            if key is not None and len(self._idle) < IDLE_READERS and self._pid == os.getpid():
+                self._idle.append((key, connection))
+                return
+        connection.close()
+
+    def close_readers(self) -> None:
+        """Close the connections kept for readers."""
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for _, connection in idle:
             connection.close()
 
     @contextlib.contextmanager
@@ -271,6 +327,7 @@ class Store:
         try:
             with self.reading() as db:
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.close_readers()
         except sqlite3.DatabaseError:   # corrupt or not a database: its log is worthless
             for suffix in ("-wal", "-shm"):
                 with contextlib.suppress(OSError):
