@@ -281,6 +281,8 @@ class Library:
         path = self.folder(slug)
         if path is None or not name or "/" in name or "\\" in name or name.startswith("."):
             return None
+        if not os.path.isfile(path / name):   # the common answer, without resolving links
+            return None
         target = (path / name).resolve()
         if target.parent != path.resolve() or not target.is_file():
             return None
