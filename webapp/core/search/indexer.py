@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 BUILDING_PREFIX = ".building-"
+PACE = 200              # folders compared between two pauses of a background comparison
+CATCH_UP_PAUSE = 0.02   # seconds: 10,000 folders take about 1 s, in steps of ~3 ms
 
 
 def signature(folder: str) -> str | None:
@@ -39,15 +41,19 @@ def signature(folder: str) -> str | None:
         return None
 
 
-def signatures_on_disk(root: Path) -> dict[str, str]:
+def signatures_on_disk(root: Path, pause: float = 0.0) -> dict[str, str]:
     """``{slug: signature}`` of every episode folder (plain ``os`` calls: this runs every
-    few seconds on a live library)."""
+    few seconds on a live library). With ``pause``, it sleeps that long after every
+    :data:`PACE` folders, so that a comparison in the background never holds the
+    interpreter long enough to slow a search down."""
     try:
         entries = list(os.scandir(root))
     except OSError:
         return {}
     found = {}
-    for entry in entries:
+    for number, entry in enumerate(entries, 1):
+        if pause and number % PACE == 0:
+            time.sleep(pause)
         if SLUG.match(entry.name):
             mark = signature(os.path.join(root, entry.name))
             if mark:
@@ -171,25 +177,41 @@ class Indexer:
                 self.store.delete_episode(db, slug)
 
     # ---- catching up ---------------------------------------------------------------------
-    def sync(self, wait: bool = True) -> dict:
+    def sync(self, wait: bool = True, pause: float = 0.0) -> dict:
         """Bring the index up to date with the folders: index new or changed episodes, drop
         gone ones. Rebuilds when the index is missing or of another schema.
 
         With ``wait=False`` a valid index is left as it is while another writer is busy
-        (returns ``{"busy": True}``); a missing one is still waited for."""
+        (returns ``{"busy": True}``); a missing one is still waited for. ``pause``: see
+        :func:`signatures_on_disk`."""
+        on_disk = signatures_on_disk(self.library.root, pause)   # slow: before the lock
         with self.store.writer_lock(wait=wait or not self.store.is_valid()) as locked:
             if not locked:
                 return {"busy": True}
             if not self.store.is_valid():
                 stats = self._rebuild(None)
                 return {"rebuilt": True, "updated": stats["episodes"], "removed": 0}
-            indexed = self.store.signatures()
-            on_disk = signatures_on_disk(self.library.root)
-            changed = [s for s, mark in on_disk.items() if indexed.get(s) != mark]
-            gone = [s for s in indexed if s not in on_disk]
+            changed, gone = self._differences(self.store.signatures(), on_disk)
             if changed or gone:
                 self._replace(gone, changed)
             return {"rebuilt": False, "updated": len(changed), "removed": len(gone)}
+
+    def _differences(self, indexed: dict[str, str],
+                     on_disk: dict[str, str]) -> tuple[list[str], list[str]]:
+        """(changed, gone): the folders were read before the lock was taken, so each one
+        that differs is looked at again now (an episode added or removed in between by
+        another writer is neither dropped nor indexed twice)."""
+        suspects = [s for s, mark in on_disk.items() if indexed.get(s) != mark]
+        suspects += [s for s in indexed if s not in on_disk]
+        changed, gone = [], []
+        for slug in suspects:
+            now = signature(os.path.join(self.library.root, slug))
+            if now is None:
+                if slug in indexed:
+                    gone.append(slug)
+            elif now != indexed.get(slug):
+                changed.append(slug)
+        return changed, gone
 
     def _replace(self, gone: list[str], changed: list[str]) -> None:
         with self.store.transaction() as db:
@@ -205,7 +227,7 @@ class Indexer:
         that no search waits for the comparison of thousands of folders."""
         def catch_up():
             try:
-                self.sync(wait=False)
+                self.sync(wait=False, pause=CATCH_UP_PAUSE)
             except store.SearchUnavailable as error:
                 log.warning("search index not brought up to date: %s", error)
             finally:
