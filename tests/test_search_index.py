@@ -143,6 +143,15 @@ def test_an_index_in_many_shards_finds_what_one_shard_finds(tmp_path, monkeypatc
         {("late", 0), ("ep-5", 0), ("ep-5", 1), ("ep-5", 3)}
 
 
+def test_postgresql_reads_as_many_partitions_as_the_matches_so_far_call_for(monkeypatch):
+    monkeypatch.setattr(store, "SHARD", 1000)
+    assert pg_ranking.window_size(100, 0, 2500, 40) == 40    # nothing yet: all the rest
+    assert pg_ranking.window_size(100, 400, 1000, 40) == 1   # 0.4 a cue id: one is plenty
+    assert pg_ranking.window_size(300, 200, 2000, 40) == 4   # 3.75 partitions' worth
+    assert pg_ranking.window_size(500, 10, 2500, 40) == 40   # more than the largest window
+    assert pg_ranking.window_size(100, 400, 1000, 0) == 0
+
+
 def test_episode_filter_and_limit(tmp_path):
     index = build(tmp_path, one=["word"] * 150, two=["word here"] * 3)
     assert len(index.search("word")) == 20

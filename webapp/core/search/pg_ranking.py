@@ -26,15 +26,18 @@ HEADLINE = (f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_TOKENS}
 # none, and back
 LT = "\ue000"
 FIRST_IDS = 2_500          # the newest cue ids, read first (through the id index)
-WINDOWS = (1, 3, 12)       # then this many whole partitions at a time, newest first; then all
+WINDOWS = (1, 2, 4, 8, 16)  # then partitions newest first, this many in one statement (or all)
 # Plans made once per connection (and kept) that read each partition's GIN index, whatever
 # the word: a custom plan would weigh every partition's word statistics at each search; no
 # parallel workers (starting them costs more than these small reads).
-PLANNING = ("SELECT set_config('plan_cache_mode', 'force_generic_plan', true), "
-            "set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true), "
+PLANNING = ("set_config('plan_cache_mode', 'force_generic_plan', true) || "
+            "set_config('enable_indexscan', 'off', true) || "
+            "set_config('enable_seqscan', 'off', true) || "
             "set_config('max_parallel_workers_per_gather', '0', true)")
-PARTITIONS = ("SELECT substr(c.relname, 6)::int FROM pg_inherits AS i "
-              "JOIN pg_class AS c ON c.oid = i.inhrelid WHERE i.inhparent = 'cues'::regclass")
+PARTITIONS = ("ARRAY(SELECT substr(c.relname, 6)::int FROM pg_inherits AS i "
+              "JOIN pg_class AS c ON c.oid = i.inhrelid WHERE i.inhparent = 'cues'::regclass)")
+# in the same round trip as the query's tsqueries: the highest id, the partitions, the plans
+SETTING_OUT = f"(SELECT last_value FROM cues_id_seq), {PARTITIONS}, {PLANNING}"
 RANKED = """SELECT id, -ts_rank_cd(tsv, %(q)s::tsquery, 1), start, slug FROM (
     SELECT * FROM ({arms}) AS u ORDER BY id DESC LIMIT %(left)s) AS m"""
 ARM = "SELECT id, tsv, start, slug FROM {table} WHERE tsv @@ %(q)s::tsquery{extra}"
@@ -78,11 +81,10 @@ def search(index: PgStore, query: str | Query, episode: str | None = None,
     index.require_schema()
     ranked: list[tuple] = []
     with index.reading() as db:
-        texts = db.execute(f"SELECT ({match})::text, " + ", ".join(
-            f"({tier})::text" for tier in tiers), args).fetchone()
-        high = db.execute("SELECT last_value FROM cues_id_seq").fetchone()[0]
-        parts = sorted((n for (n,) in db.execute(PARTITIONS)), reverse=True)
-        db.execute(PLANNING)
+        row = db.execute(f"SELECT ({match})::text, " + "".join(
+            f"({tier})::text, " for tier in tiers) + SETTING_OUT, args).fetchone()
+        *texts, high, parts, _ = row
+        parts = sorted(parts, reverse=True)
         for tier in texts[1:]:
             if len(ranked) >= limit:
                 break
@@ -111,8 +113,8 @@ def _tiers(parsed: Query, match: str, args: dict) -> list[str]:
 def _candidates(db, q: str, episode: str | None, high: int, parts: list[int]) -> list[tuple]:
     """``(id, score, start, slug)`` of the newest :data:`~.ranking.RANK_CANDIDATES` cues
     matching the tsquery ``q`` (``parts``: the partitions, newest first): the newest
-    :data:`FIRST_IDS` ids first, then partition by partition back, a widening window at
-    a time."""
+    :data:`FIRST_IDS` ids first, then partition by partition back, as many at a time as
+    the matches found so far say are needed (see :func:`window_size`)."""
     cap = ranking.RANK_CANDIDATES
     if episode is not None:
         arm = ARM.format(table="cues", extra=" AND slug = %(episode)s")
@@ -120,23 +122,37 @@ def _candidates(db, q: str, episode: str | None, high: int, parts: list[int]) ->
                           prepare=True).fetchall()
     below = high - FIRST_IDS
     newest = [n for n in parts if store.shard_span(n)[1] > below]
-    windows = [(newest, " AND id > %(below)s")]
-    older, at = [n for n in parts if store.shard_span(n)[0] <= below], 0
-    for size in (*WINDOWS, len(older)):
-        windows.append((older[at:at + size], ""))
-        at += size
-    found: list[tuple] = []
-    for number, (window, extra) in enumerate(windows):
-        if len(found) >= cap or not window:
-            continue
-        arms = " UNION ALL ".join(ARM.format(
-            table=f"cues_{n}", extra=extra or (" AND id <= %(below)s" if number and
-                                               store.shard_span(n)[1] > below else ""))
-            for n in window)
-        found += db.execute(RANKED.format(arms=arms),
-                            {"q": q, "below": below, "left": cap - len(found)},
-                            prepare=True).fetchall()
+    found = _read(db, q, below, cap, [ARM.format(table=f"cues_{n}", extra=" AND id > %(below)s")
+                                      for n in newest])
+    older = [n for n in parts if store.shard_span(n)[0] <= below]
+    at, covered = 0, min(high, FIRST_IDS)
+    while len(found) < cap and at < len(older):
+        size = window_size(cap - len(found), len(found), covered, len(older) - at)
+        window, at = older[at:at + size], at + size
+        found += _read(db, q, below, cap - len(found), [ARM.format(
+            table=f"cues_{n}", extra=" AND id <= %(below)s" if store.shard_span(n)[1] > below
+            else "") for n in window])
+        covered += sum(min(store.shard_span(n)[1], below) - store.shard_span(n)[0] + 1
+                       for n in window)
     return found[:cap]
+
+
+def window_size(left: int, found: int, covered: int, remaining: int) -> int:
+    """How many partitions the next statement reads: enough, at the density of matches
+    seen in the ``covered`` ids so far, for the ``left`` candidates still wanted (and a
+    quarter more), rounded up to a size in :data:`WINDOWS`; all the ``remaining`` ones
+    when none has matched yet (a rare word) or more than the largest size are needed."""
+    if not found:
+        return remaining
+    needed = left * covered / found / store.SHARD * 1.25
+    return min(remaining, next((n for n in WINDOWS if n >= needed), remaining))
+
+
+def _read(db, q: str, below: int, left: int, arms: list[str]) -> list[tuple]:
+    if not arms:
+        return []
+    return db.execute(RANKED.format(arms=" UNION ALL ".join(arms)),
+                      {"q": q, "below": below, "left": left}, prepare=True).fetchall()
 
 
 def _snippet(text: str, headline: str) -> str:
