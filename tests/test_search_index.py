@@ -478,7 +478,13 @@ def test_readers_reuse_their_connections_and_still_see_a_new_or_damaged_file(tmp
     assert len(opened) == before                   # the connection was kept, not reopened
     write_episode(tmp_path, "two", "Two", ["more tomatoes"])
     index.rebuild()                                # a new file renamed over the one it reads
-    assert {h.episode for h in other.search("tomatoes")} == {"one", "two"}
+    write_episode(tmp_path, "three", "Three", ["late tomatoes"])
+    index.update("three")                          # written to the new file's log...
+    assert {h.episode for h in other.search("tomatoes")} == {"one", "two", "three"}
+    # ...which closing the reader of the old file left alone
+    assert {h.episode for h in SearchIndex(Library(tmp_path)).search("tomatoes")} == \
+        {"one", "two", "three"}
+    assert index.store.damaged() is False
     write_episode(tmp_path, "big", "Big", [f"gardens number {i}" for i in range(600)])
     index.rebuild()
     assert len(other.search("gardens", limit=100)) == 100
