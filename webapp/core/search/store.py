@@ -100,9 +100,9 @@ def make_shards(db: sqlite3.Connection, last_id: int, triggers: bool = True,
 def shard_count(db: sqlite3.Connection) -> int:
     found = db.execute("SELECT max(id) FROM cues").fetchone()[0]
     return shard_of(found) + 1 if found else 0
+
+
 IDLE_READERS = 8   # read connections kept open for the next searches, per index
-
-
 INSERT_CUE = ('INSERT INTO cues (id, slug, title, idx, start, "end", speaker, text) '
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 INSERT_EPISODE = ("INSERT INTO episodes (slug, title, signature, first_id, last_id) "
