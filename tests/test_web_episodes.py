@@ -51,6 +51,43 @@ def test_empty_library_has_a_helpful_empty_state(tmp_path):
     assert "listenalong add" in html
 
 
+def test_a_big_library_is_listed_fifty_to_a_page_newest_first(tmp_path):
+    from search_support import write_episode
+
+    for n in range(120):
+        write_episode(tmp_path, f"ep-{n:03d}", f"Episode {n:03d}", ["words"],
+                      added=f"2024-01-01T00:{n // 60:02d}:{n % 60:02d}+00:00")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "episode.json").write_text("{", "utf-8")
+    client = create_app({"TESTING": True, "MEDIA_DIR": str(tmp_path)}).test_client()
+    pages = [client.get(path).get_data(as_text=True) for path in ("/", "/?page=2", "/?page=3")]
+    shown = [re.findall(r"Episode (\d{3})</h2>", html) for html in pages]
+    assert [len(titles) for titles in shown] == [50, 50, 20]
+    assert sum(shown, []) == [f"{n:03d}" for n in range(119, -1, -1)]   # newest first, once
+    assert "120 episodes, newest first: 51 to 100 here" in pages[1]
+    assert 'rel="next" href="/?page=2"' in pages[0] and 'rel="prev"' not in pages[0]
+    assert 'rel="prev" href="/"' in pages[1] and 'rel="next" href="/?page=3"' in pages[1]
+    assert 'rel="next"' not in pages[2] and "Page 3 of 3" in pages[2]
+    assert "unavailable" in pages[0] and "unavailable" not in pages[1]
+    for wrong in ("4", "0", "two", "-1"):
+        response = client.get(f"/?page={wrong}")
+        assert response.status_code == 404 and "its pages are 1 to 3" in response.get_data(True)
+
+
+def test_the_library_list_follows_rewritten_and_removed_episodes(tmp_path):
+    from search_support import write_episode
+
+    write_episode(tmp_path, "one", "First title", ["words"])
+    write_episode(tmp_path, "two", "Second", ["words"])
+    client = create_app({"TESTING": True, "MEDIA_DIR": str(tmp_path)}).test_client()
+    assert "First title" in client.get("/").get_data(as_text=True)
+    write_episode(tmp_path, "one", "A new title", ["words"])    # episode.json written anew
+    html = client.get("/").get_data(as_text=True)
+    assert "A new title" in html and "First title" not in html
+    client.application.extensions["library"].remove("two")
+    assert "Second" not in client.get("/").get_data(as_text=True)
+
+
 def test_episode_page_has_player_track_and_every_cue(client):
     response = client.get("/episodes/garden")
     assert response.status_code == 200
