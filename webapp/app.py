@@ -18,7 +18,8 @@ PROJECT_ROOT = settings.PROJECT_ROOT
 
 def _start_search_index(app: Flask, library: Library) -> None:
     """The library's search index: rebuilt in the background at startup when it is missing
-    (every search also makes sure it exists and is current before using it)."""
+    (every search also makes sure it exists and is current before using it); then the
+    episode list is read once, so that the first library page does not wait for it."""
     index = app.extensions["search"] = SearchIndex(library, app.config["SEARCH_SYNC_SECONDS"],
                                                    url=app.config["DATABASE_URL"])
     if app.config.get("TESTING") or not library.root.is_dir():
@@ -30,6 +31,7 @@ def _start_search_index(app: Flask, library: Library) -> None:
                 index.ensure()
         except SearchUnavailable as error:  # logged; the first search tries again
             app.logger.error("search index: startup build failed: %s", error)
+        library.scan()   # every episode.json read once, before the first library page
 
     threading.Thread(target=build, name="search-index", daemon=True).start()
 
