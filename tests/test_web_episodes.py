@@ -69,7 +69,7 @@ def test_a_big_library_is_listed_fifty_to_a_page_newest_first(tmp_path):
     assert 'rel="prev" href="/"' in pages[1] and 'rel="next" href="/?page=3"' in pages[1]
     assert 'rel="next"' not in pages[2] and "Page 3 of 3" in pages[2]
     assert "unavailable" in pages[0] and "unavailable" not in pages[1]
-    for wrong in ("4", "0", "two", "-1"):
+    for wrong in ("4", "0", "two", "-1", "²", "9" * 5000):
         response = client.get(f"/?page={wrong}")
         assert response.status_code == 404 and "its pages are 1 to 3" in response.get_data(True)
 

@@ -13,7 +13,7 @@ def _page_number(raw: str | None, pages: int) -> int:
     """The page asked for; a 404 for one that is not there."""
     if raw is None:
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= pages:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= pages):
         abort(404, description=f"There is no page “{raw[:20]}” of this library: its pages "
                                f"are 1 to {pages}.")
     return int(raw)
