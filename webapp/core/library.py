@@ -303,12 +303,10 @@ class Library:
         path = self.folder(slug)
         if path is None or not name or "/" in name or "\\" in name or name.startswith("."):
             return None
-        if not os.path.isfile(path / name):   # the common answer, without resolving links
+        if not os.path.isfile(path / name):   # (links followed) the common answer, first
             return None
         target = (path / name).resolve()
-        if target.parent != path.resolve() or not target.is_file():
-            return None
-        return target
+        return target if target.parent == path.resolve() else None
 
     # ---- writing -------------------------------------------------------------------
     def add(self, transcript_path: str, audio_path: str, title: str | None = None,
