@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .hits import HIT_END, HIT_START, Hit
 from . import ranking, store
-from .pg_store import CONFIG, PgStore
+from .pg_store import CONFIG, PARTITION_NAMES, PgStore
 from .query import Query, parse_query
 from .ranking import DEFAULT_LIMIT, MAX_LIMIT, SNIPPET_TOKENS
 
@@ -34,8 +34,7 @@ PLANNING = ("set_config('plan_cache_mode', 'force_generic_plan', true) || "
             "set_config('enable_indexscan', 'off', true) || "
             "set_config('enable_seqscan', 'off', true) || "
             "set_config('max_parallel_workers_per_gather', '0', true)")
-PARTITIONS = ("ARRAY(SELECT substr(c.relname, 6)::int FROM pg_inherits AS i "
-              "JOIN pg_class AS c ON c.oid = i.inhrelid WHERE i.inhparent = 'cues'::regclass)")
+PARTITIONS = f"ARRAY(SELECT substr(relname, 6)::int FROM ({PARTITION_NAMES}) AS p)"
 # in the same round trip as the query's tsqueries: the highest id, the partitions, the plans
 SETTING_OUT = f"(SELECT last_value FROM cues_id_seq), {PARTITIONS}, {PLANNING}"
 RANKED = """SELECT id, -ts_rank_cd(tsv, %(q)s::tsquery, 1), start, slug FROM (

@@ -201,6 +201,10 @@ def insert_episode(db, slug: str, title: str, signature: str, rows: list[tuple],
             copy.write_row((first + number, *row))
 
 
+PARTITION_NAMES = ("SELECT c.relname FROM pg_inherits AS i JOIN pg_class AS c "
+                   "ON c.oid = i.inhrelid WHERE i.inhparent = 'cues'::regclass")
+
+
 def reserve_ids(db, count: int) -> int:
     """The first of ``count`` new consecutive cue ids (writers hold the writers' lock), with
     the partitions that will hold them."""
@@ -217,9 +221,7 @@ def reserve_ids(db, count: int) -> int:
 
 def drop_empty_partitions(db) -> int:
     """Drop the partitions no cue is left in (after a rebuild); how many went."""
-    names = [row[0] for row in db.execute(
-        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "WHERE i.inhparent = 'cues'::regclass").fetchall()]
+    names = [row[0] for row in db.execute(PARTITION_NAMES).fetchall()]
     dropped = 0
     for name in names:
         if db.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {name})").fetchone()[0]:
