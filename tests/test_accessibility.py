@@ -168,3 +168,23 @@ def test_an_episode_with_chapters_and_feed_extras_has_no_violations(axe_context,
         assert_clean(page, "chapter menu open", within="#chapters-menu")
         levels = page.eval_on_selector_all("#cues :is(h3, h4)", "hs => [...new Set(hs.map(h => h.tagName + h.className))]")
         assert levels == ["H3chapter-heading", "H4cue-speaker"]
+
+
+@pytest.mark.parametrize("scheme,width", [("light", 1280), ("dark", 320)])
+def test_a_library_page_with_its_pager_has_no_violations(axe_context, tmp_path, scheme, width):
+    from search_support import write_episode
+    from support import LiveServer
+    from webapp import create_app
+
+    for n in range(120):
+        write_episode(tmp_path, f"ep-{n:03d}", f"Episode {n:03d}", ["words"],
+                      added=f"2024-01-01T00:{n // 60:02d}:{n % 60:02d}+00:00")
+    with LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(tmp_path)})) as server:
+        page = axe_context(width=width, height=844, scheme=scheme)
+        page.goto(f"{server.url}/?page=2")
+        assert page.locator(".pager a").count() == 2
+        assert_clean(page, f"library page 2 at {width} px")
+        sizes = page.eval_on_selector_all(".pager a", "as => as.map(a => a.getBoundingClientRect())"
+                                          ".map(r => [r.width, r.height])")
+        assert all(w >= 24 and h >= 24 for w, h in sizes)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
