@@ -69,10 +69,13 @@ def percentile(values: list[float], q: float) -> float:
 ALIGN = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 from webapp.core.alignment.episode import align_episode
 began = time.perf_counter()
-report = align_episode(Library({media!r}), "talk", workers={workers})
+library = Library({media!r})
+alignment = align_episode(library, "talk", workers={workers})
+library.save_alignment("talk", alignment.words, alignment.cues)
+report = alignment.report
 spent = time.perf_counter() - began
 peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
@@ -153,7 +156,7 @@ def main() -> int:
         folder = Path(tmp)
         began = time.perf_counter()
         audio, transcript, truth = speech_episode(folder / "speech", paragraphs(args.minutes))
-        from webapp.core.library import Library
+        from webapp.core.episodes import Library
 
         library = Library(folder / "media")
         episode, _ = library.add(str(transcript), str(audio), slug="talk")

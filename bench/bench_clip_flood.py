@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from webapp.core.clips import ffmpeg_exe  # noqa: E402
-from webapp.core.library import Library  # noqa: E402
+from webapp.core.episodes import Library  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_a039187f8522a416.txt"
 FLOODERS = 8

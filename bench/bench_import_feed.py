@@ -32,8 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from feed_server import FeedServer  # noqa: E402
 from webapp.core.feeds import Options, import_feed, importing  # noqa: E402
 from webapp.core.feeds import reading as feed_reading  # noqa: E402
-from webapp.core.library import Library  # noqa: E402
-from webapp.core.search import index_updater  # noqa: E402
+from webapp.core.opening import open_library  # noqa: E402
 from webapp.core.writing import to_podcasting_json, to_srt, to_vtt  # noqa: E402
 from webapp.core.model import Cue, Transcript  # noqa: E402
 
@@ -113,7 +112,7 @@ def timed(call):
 def baseline(tmp: Path, audio_path: Path, items: int) -> float:
     """Seconds per item of ``Library.add`` from local files (same transcript and audio)."""
     root = tmp / "baseline"
-    library = Library(root, on_change=index_updater(root, print))
+    library = open_library({"MEDIA_DIR": root}, warn=print).library
     source = tmp / "t.json"
     source.write_text(to_podcasting_json(transcript(0)))
     began = time.perf_counter()
@@ -132,7 +131,7 @@ def main() -> int:
         url = serve(server, args.items, audio)
         parses = counting_parses()
         root = tmp / "library"
-        library = Library(root, on_change=index_updater(root, print))
+        library = open_library({"MEDIA_DIR": root}, warn=print).library
         report, seconds = timed(lambda: import_feed(library, url, Options()))
         added = report.count("added")
         per_item = seconds / max(added, 1)

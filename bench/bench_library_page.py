@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench_search import SEED, build_library, percentile  # noqa: E402
-from webapp.core.library import Library  # noqa: E402
+from webapp.core.episodes import Library  # noqa: E402
 from webapp.core.reading import read_transcript  # noqa: E402
 
 

@@ -46,7 +46,7 @@ from support import SEED, LiveServer, ffmpeg, launch_chromium, make_audio  # noq
 
 from webapp import create_app  # noqa: E402
 from webapp.core import read_transcript  # noqa: E402
-from webapp.core.library import Library  # noqa: E402
+from webapp.core.episodes import Library  # noqa: E402
 from webapp.core.model import Cue, Transcript  # noqa: E402
 from webapp.core.writing import to_vtt  # noqa: E402
 

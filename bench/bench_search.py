@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from webapp.core.library import Episode, write_episode  # noqa: E402
+from webapp.core.episodes import Episode, write_episode  # noqa: E402
 from webapp.core.model import Cue, Transcript  # noqa: E402
 from webapp.core.reading import read_transcript  # noqa: E402
 from webapp.core.writing import to_vtt  # noqa: E402
@@ -158,7 +158,7 @@ def bench_like(media: Path, rows: int) -> dict:
     """Mean ms per word, the same rows, plain table vs the index:
     ``all``: count every cue holding the word, in SQL (LIKE scan vs FTS5 MATCH);
     ``top``: the 20 to show (LIKE scan ordered by time vs SearchIndex.search, bm25-ranked)."""
-    from webapp.core.library import Library
+    from webapp.core.episodes import Library
     from webapp.core.search import SearchIndex
     from webapp.core.search.store import shard_count
 
@@ -188,7 +188,7 @@ def bench_like(media: Path, rows: int) -> dict:
 def ten_times(seed_cues: list[Cue], folder: Path) -> Path:
     """A library holding one episode ten times the seed (silent audio)."""
     from support import make_audio
-    from webapp.core.library import Library
+    from webapp.core.episodes import Library
 
     cues, at = [], 0.0
     for _ in range(10):

@@ -16,7 +16,7 @@ from support import FIXTURES, REPO, LiveServer, launch_chromium, make_audio, see
 @pytest.fixture(scope="session")
 def seed_library(tmp_path_factory):
     """A library holding the seed transcript as episode 'seed' with 2 h 06 min of audio."""
-    from webapp.core.library import Library
+    from webapp.core.episodes import Library
 
     seed = seed_or_skip()
     root = tmp_path_factory.mktemp("seed-library")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from webapp.core.library import Episode, write_episode as write_folder
+from webapp.core.episodes import Episode, write_episode as write_folder
 from webapp.core.model import Cue, Transcript
 
 DUMMY_AUDIO = b"\xff\xfb\x90\x00" + bytes(100)  # the index never reads the audio

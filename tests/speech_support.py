@@ -82,3 +82,12 @@ def speech_episode(folder: Path, paragraphs: list[tuple[str, str]]) -> tuple[Pat
     transcript = folder / "episode.txt"
     transcript.write_text("\n".join(lines), "utf-8")
     return audio, transcript, truth
+
+
+def align_and_store(library, slug: str, workers: int):
+    """Align an episode and store it, as ``listenalong align`` does; the report."""
+    from webapp.core.alignment.episode import align_episode
+
+    alignment = align_episode(library, slug, workers=workers)
+    library.save_alignment(slug, alignment.words, alignment.cues)
+    return alignment.report

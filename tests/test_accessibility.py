@@ -151,7 +151,7 @@ def test_an_episode_with_chapters_and_feed_extras_has_no_violations(axe_context,
 
     from support import LiveServer
     from webapp import create_app
-    from webapp.core.library import Library
+    from webapp.core.episodes import Library
 
     shutil.copytree(REPO / "media" / "welcome", tmp_path / "welcome")
     episode = Library(tmp_path).load("welcome")

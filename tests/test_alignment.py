@@ -9,13 +9,12 @@ import statistics
 
 import pytest
 
-from speech_support import speech_episode
+from speech_support import align_and_store, speech_episode
 from support import make_audio
 from webapp.core.alignment.aligner import CueWords
-from webapp.core.alignment.episode import (WORDS_FILE, AlignmentMismatch, align_episode,
-                                           read_words, windows, written_words)
+from webapp.core.alignment.episode import AlignmentMismatch, windows, written_words
 from webapp.core.alignment.normalize import Token, tokens
-from webapp.core.library import Library
+from webapp.core.episodes import WORDS_FILE, Library, read_words
 from webapp.core.model import Cue
 
 SPOKEN = [
@@ -78,7 +77,7 @@ def test_flite_speech_aligns_to_its_word_onsets(tmp_path, spoken):
     library = Library(tmp_path / "media")
     library.add(str(transcript), str(audio), slug="talk")
     estimated = [c.start for c in library.transcript("talk").cues]
-    report = align_episode(library, "talk", workers=2)
+    report = align_and_store(library, "talk", 2)
     assert report.aligned == len(PARAGRAPHS) and not report.failed
     data = read_words(library.folder("talk"))
     cues = library.transcript("talk").cues
@@ -98,9 +97,9 @@ def test_aligning_again_gives_the_same_words(tmp_path, spoken):
     audio, transcript, _ = spoken
     library = Library(tmp_path / "media")
     library.add(str(transcript), str(audio), slug="talk")
-    align_episode(library, "talk", workers=1)
+    align_and_store(library, "talk", 1)
     first = (library.folder("talk") / WORDS_FILE).read_text()
-    align_episode(library, "talk", workers=2)
+    align_and_store(library, "talk", 2)
     again = json.loads((library.folder("talk") / WORDS_FILE).read_text())
     assert again == json.loads(first)              # the same windows, the same words
 
@@ -112,7 +111,7 @@ def test_audio_that_does_not_hold_the_words_leaves_the_episode_as_it_was(tmp_pat
     folder = library.folder("talk")
     before = (folder / "transcript.vtt").read_bytes()
     with pytest.raises(AlignmentMismatch, match="only 0 of 4 paragraphs matched the audio"):
-        align_episode(library, "talk", workers=2)
+        align_and_store(library, "talk", 2)
     assert (folder / "transcript.vtt").read_bytes() == before
     assert not (folder / WORDS_FILE).exists()
 
@@ -174,7 +173,7 @@ def aligned_client(tmp_path_factory, spoken):
     media = tmp_path_factory.mktemp("aligned-media")
     library = Library(media)
     library.add(str(transcript), str(audio), slug="talk")
-    align_episode(library, "talk", workers=2)
+    align_and_store(library, "talk", 2)
     return create_app({"TESTING": True, "MEDIA_DIR": str(media)}).test_client(), library
 
 
@@ -257,7 +256,7 @@ import os, signal, sys
 sys.path.insert(0, {repo!r})
 from webapp.core import atomic
 from webapp.core.alignment import episode
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -266,7 +265,9 @@ if {where!r} == "before writing":
     episode._collect = die
 else:                                   # the first file written, just before its rename
     atomic.os.replace = die
-episode.align_episode(Library({media!r}), "talk", workers=2)
+library = Library({media!r})
+alignment = episode.align_episode(library, "talk", workers=2)
+library.save_alignment("talk", alignment.words, alignment.cues)
 """
 
 
@@ -291,7 +292,7 @@ def test_a_kill_mid_way_leaves_the_episode_as_it_was(tmp_path, spoken, where):
     assert library.transcript("talk") is not None
     for left in folder.glob(".tmp-*"):              # what the kill left: swept by the next run
         os.utime(left, (1_000_000, 1_000_000))
-    align_episode(library, "talk", workers=2)
+    align_and_store(library, "talk", 2)
     assert not list(folder.glob(".tmp-*")) and (folder / WORDS_FILE).is_file()
 
 

@@ -91,7 +91,7 @@ def add(tmp_path, transcript, *more):
 
 
 def test_add_takes_a_chapters_file(tmp_path, fixtures_dir):
-    from webapp.core.library import Library
+    from webapp.core.episodes import Library
 
     chapters = tmp_path / "chapters.vtt"
     chapters.write_text("WEBVTT\n\n00:00.000 --> 00:30.000\nBeds\n\n00:30.000 --> 02:00.000\nCedar\n"
@@ -103,7 +103,7 @@ def test_add_takes_a_chapters_file(tmp_path, fixtures_dir):
 
 
 def test_add_finds_chapters_in_the_notes(tmp_path):
-    from webapp.core.library import Library
+    from webapp.core.episodes import Library
 
     transcript = tmp_path / "t.txt"
     transcript.write_text("Ana (00:00):\n\nHello.\n\nBen (00:40):\n\nHi.\n\nEpisode Info\n\n"

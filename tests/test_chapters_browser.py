@@ -13,7 +13,7 @@ from feed_server import FeedServer
 from support import REPO, LiveServer, settle_scrolling
 from test_feed_import import audio_files, cli, serve_garden  # noqa: F401 (a fixture)
 from webapp import create_app
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 
 AUDIO = "document.querySelector('#player')"
 READY = "() => performance.getEntriesByName('listenalong:ready').length > 0"

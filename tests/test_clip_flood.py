@@ -15,7 +15,7 @@ from support import FIXTURES, REPO, ffmpeg, make_audio
 from webapp import create_app
 from webapp.core import clips
 from webapp.core.clip_slots import encoder_slot
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 
 
 @pytest.fixture(scope="module")

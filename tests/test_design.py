@@ -17,7 +17,7 @@ from webapp import create_app
 from webapp.core import settings
 from webapp.core.atomic import replacing, write_text
 from webapp.core.bounded_cache import BoundedCache
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 from webapp.core.search import SearchIndex, SearchUnavailable
 
 
@@ -155,7 +155,7 @@ def test_bounded_cache_keeps_the_most_recently_used():
 
 
 def test_the_library_keeps_a_bounded_number_of_transcripts(tmp_path, monkeypatch):
-    from webapp.core import library as library_module
+    from webapp.core.episodes import library as library_module
 
     monkeypatch.setattr(library_module, "CACHED_TRANSCRIPTS", 2)
     for slug in "abc":

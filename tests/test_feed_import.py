@@ -14,7 +14,7 @@ import pytest
 from feed_server import FeedServer
 from support import FIXTURES, make_audio
 from webapp.cli import main
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 
 FEEDS = FIXTURES / "feeds"
 

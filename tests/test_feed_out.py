@@ -13,7 +13,7 @@ from support import FIXTURES, REPO, LiveServer, make_audio
 from webapp import create_app
 from webapp.core.feeds import import_feed
 from webapp.core.feeds.reading import read_feed
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 
 
 @pytest.fixture(scope="module")

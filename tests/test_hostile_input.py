@@ -14,7 +14,7 @@ import pytest
 
 from support import FIXTURES, REPO, ffmpeg, make_audio
 from webapp import cli
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 
 GARDEN = FIXTURES / "garden_chat.txt"
 
@@ -108,7 +108,7 @@ def test_two_adds_of_one_slug_at_once_give_one_episode_and_one_clear_error(tmp_p
 @pytest.mark.parametrize("failure", [errno.ENOSPC, errno.EROFS, errno.EACCES])
 def test_a_full_or_read_only_disk_is_one_line_and_leaves_nothing(tmp_path, mp3, monkeypatch,
                                                                   capsys, failure):
-    from webapp.core import library as library_module
+    from webapp.core.episodes import library as library_module
 
     def broken(*args, **kwargs):
         raise OSError(failure, os.strerror(failure))
@@ -123,7 +123,7 @@ def test_a_full_or_read_only_disk_is_one_line_and_leaves_nothing(tmp_path, mp3, 
 
 
 def test_remove_on_a_read_only_library_is_one_line(tmp_path, mp3, monkeypatch, capsys):
-    from webapp.core import library as library_module
+    from webapp.core.episodes import library as library_module
 
     media = tmp_path / "media"
     Library(media).add(str(GARDEN), str(mp3), slug="garden")
@@ -197,7 +197,7 @@ def test_what_a_killed_add_left_is_swept_when_the_app_starts(tmp_path):
 def test_losing_the_race_for_a_slug_is_one_clear_line(tmp_path, mp3, monkeypatch, capsys):
     """Another add creates the same episode between our check and our rename (as when two
     adds run at once): ours stops with the 'exists already' line, and leaves nothing."""
-    from webapp.core import library as library_module
+    from webapp.core.episodes import library as library_module
 
     media = tmp_path / "media"
     real = library_module.write_episode

@@ -10,7 +10,7 @@ import pytest
 
 from support import FIXTURES, REPO, ffmpeg, make_audio
 from webapp.core import InputError
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 
 pytestmark = pytest.mark.usefixtures("engine")   # every test on SQLite and on PostgreSQL
 
@@ -103,7 +103,7 @@ def test_transcript_longer_than_the_audio_is_refused(tmp_path):
 
 
 def test_a_crash_while_building_leaves_nothing(tmp_path, mp3, monkeypatch):
-    import webapp.core.library as library_module
+    import webapp.core.episodes.files as library_module
 
     def explode(*args, **kwargs):
         raise OSError("disk full")

@@ -10,7 +10,7 @@ import pytest
 
 from support import settle_scrolling
 
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 from webapp.core.moments import cue_at
 
 pytestmark = pytest.mark.browser

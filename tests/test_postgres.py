@@ -19,7 +19,7 @@ from pg_cluster import free_port
 from search_support import write_episode
 from support import REPO, ffmpeg, make_audio
 from webapp import create_app
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 from webapp.core.search import SearchIndex, SearchUnavailable, pg_store
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from support import FIXTURES, REPO, make_audio
 from webapp import create_app
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 from webapp.core.search import SearchIndex
 
 PROBE = """

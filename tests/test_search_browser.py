@@ -283,7 +283,7 @@ def test_header_search_box_submits_to_the_results_page(seed_server, page):
 @pytest.fixture(scope="module")
 def cafe_server(tmp_path_factory):
     from webapp import create_app
-    from webapp.core.library import Library
+    from webapp.core.episodes import Library
 
     root = tmp_path_factory.mktemp("cafe-library")
     audio = make_audio(root.parent / "cafe.mp3", 95)

@@ -11,7 +11,7 @@ import pytest
 
 from search_support import write_episode
 from support import FIXTURES, REPO, make_audio
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 from webapp.core.search import (HIT_END, HIT_START, MAX_LIMIT, SearchIndex, index_path,
                                 snippet_parts)
 from webapp.core.search import pg_ranking, ranking, store

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 from webapp.core.moments import cue_at, format_time, speaker_of
 from webapp.core.timecode import short_clock
 

@@ -13,7 +13,7 @@ import pytest
 from support import FIXTURES, LiveServer, ffmpeg, make_audio, race
 from webapp import create_app
 from webapp.core import clips
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 
 TITLE = 'Notes from the <Lighthouse> & "Keeper"'
 BASE = "http://localhost"

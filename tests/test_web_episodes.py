@@ -8,7 +8,7 @@ import pytest
 
 from support import FIXTURES, make_audio
 from webapp import create_app
-from webapp.core.library import Library
+from webapp.core.episodes import Library
 
 GARDEN = FIXTURES / "garden_chat.txt"
 

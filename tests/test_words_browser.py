@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from speech_support import speech_episode
+from speech_support import align_and_store, speech_episode
 from support import LiveServer
 from test_alignment import PARAGRAPHS
 from webapp import create_app
-from webapp.core.alignment.episode import align_episode, read_words
-from webapp.core.library import Library
+from webapp.core.episodes import Library, read_words
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +19,7 @@ def words_server(tmp_path_factory):
     media = tmp_path_factory.mktemp("words-media")
     library = Library(media)
     library.add(str(transcript), str(audio), slug="talk")
-    align_episode(library, "talk", workers=2)
+    align_and_store(library, "talk", 2)
     words = read_words(library.folder("talk"))["cues"]
     texts = [c.text for c in library.transcript("talk").cues]
     with LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(media)})) as server:

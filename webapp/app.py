@@ -9,19 +9,18 @@ from werkzeug.exceptions import HTTPException
 
 from . import security
 from .core import preferences, settings
-from .core.library import Library
-from .core.search import SearchIndex, SearchUnavailable, index_updater
+from .core.opening import OpenLibrary, open_library
+from .core.search import SearchUnavailable
 from .web_filters import register_filters
 
 PROJECT_ROOT = settings.PROJECT_ROOT
 
 
-def _start_search_index(app: Flask, library: Library) -> None:
+def _start_search_index(app: Flask, opened: OpenLibrary) -> None:
     """The library's search index: rebuilt in the background at startup when it is missing
     (every search also makes sure it exists and is current before using it); then the
     episode list is read once, so that the first library page does not wait for it."""
-    index = app.extensions["search"] = SearchIndex(library, app.config["SEARCH_SYNC_SECONDS"],
-                                                   url=app.config["DATABASE_URL"])
+    library, index = opened.library, opened.index
     if app.config.get("TESTING") or not library.root.is_dir():
         return
 
@@ -42,11 +41,10 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.config.update(test_config or {})
     app.config.update(settings.load(test_config))
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = app.config["STATIC_MAX_AGE"]
-    root = app.config["MEDIA_DIR"]
-    library = Library(root, on_change=index_updater(root, app.logger.warning,
-                                                    app.config["DATABASE_URL"]))
-    library.sweep()   # what a killed add or remove left behind
-    app.extensions["library"] = library
+    opened = open_library(app.config, warn=app.logger.warning)
+    opened.library.sweep()   # what a killed add or remove left behind
+    app.extensions["library"] = opened.library
+    app.extensions["search"] = opened.index
     register_filters(app)
     security.init_app(app)
 
@@ -61,7 +59,7 @@ def build_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(share.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(feed.bp)
-    _start_search_index(app, library)
+    _start_search_index(app, opened)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -49,14 +49,18 @@ def cmd_convert(args) -> int:
     return 0
 
 
-def _library(args, follow_index: bool = False):
-    """The library of ``--media`` (or the MEDIA_DIR setting); with ``follow_index``, adding
-    and removing keep its search index current."""
-    from .core.library import Library
-    from .core.search import index_updater
+def _opened(args, follow_index: bool = False):
+    """The library of ``--media`` (or the MEDIA_DIR setting) and its search index (of
+    ``--database``, or the DATABASE_URL setting); with ``follow_index``, every write to the
+    library keeps the index current."""
+    from .core.opening import open_library
 
-    root = settings.media_dir(args.media)
-    return Library(root, on_change=index_updater(root, _warn_one) if follow_index else None)
+    config = settings.load({"MEDIA_DIR": args.media, "DATABASE_URL": getattr(args, "database", None)})
+    return open_library(config, warn=_warn_one, follow=follow_index)
+
+
+def _library(args, follow_index: bool = False):
+    return _opened(args, follow_index).library
 
 
 def _warn_one(message: str) -> None:
@@ -92,10 +96,11 @@ def _align_one(library, slug: str, args) -> None:
 
     bar = _ProgressBar(sys.stderr, "paragraphs")
     try:
-        report = align_episode(library, slug, workers=args.workers, progress=bar)
+        alignment = align_episode(library, slug, workers=args.workers, progress=bar)
     finally:
         bar.close()
-    library.changed(slug)
+    library.save_alignment(slug, alignment.words, alignment.cues)
+    report = alignment.report
     print(f"{slug}: {report.summary()}", file=sys.stderr)
     if getattr(args, "report", False):
         for number, why in report.failed:
@@ -122,14 +127,14 @@ def cmd_align(args) -> int:
 
 
 def cmd_reindex(args) -> int:
-    from .core.search import SearchIndex, SearchUnavailable
+    from .core.search import SearchUnavailable
 
-    library = _library(args)
+    opened = _opened(args)
+    library, index = opened.library, opened.index
     if not library.root.is_dir():
         raise InputError("no such library folder; check --media", path=str(library.root))
     bar = _ProgressBar(sys.stderr)
     began = time.monotonic()
-    index = SearchIndex(library)
     try:
         stats = index.rebuild(progress=bar)
     except SearchUnavailable as error:
@@ -175,16 +180,15 @@ def cmd_db_upgrade(args) -> int:
 def cmd_db_import(args) -> int:
     """Move a library indexed in SQLite into PostgreSQL: the schema, then the catalogue
     and the index, read from the episode folders (the truth), compared with SQLite's."""
-    from .core.library import Library
     from .core.search import SearchIndex, index_path, pg_store
 
     url = _database_url(args)
-    library = Library(settings.media_dir(args.media))
+    opened = _opened(args)
+    library, index = opened.library, opened.index
     if not library.root.is_dir():
         raise InputError("no such library folder; check --media", path=str(library.root))
     pg_store.upgrade(url)
     bar = _ProgressBar(sys.stderr)
-    index = SearchIndex(library, url=url)
     stats = index.rebuild(progress=bar)
     bar.close()
     for slug in stats["skipped"]:

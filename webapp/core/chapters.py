@@ -20,7 +20,6 @@ from .decoding import decode
 from .errors import InputError, Warn
 from .timecode import CLOCK, MAX_SECONDS, clock, parse_clock
 
-CHAPTERS_FILE = "chapters.json"
 CHAPTERS_VERSION = "1.2.0"
 MAX_CHAPTERS = 2000
 MAX_TITLE = 300

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import quote as quote_url
 
 from .clips import MAX_SECONDS
-from .library import Episode
+from .episodes import Episode
 from .model import Cue
 from .moments import Moment, format_t, quote
 from .timecode import short_clock

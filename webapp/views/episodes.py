@@ -23,15 +23,14 @@ from flask import Blueprint, Response, abort, request, send_file
 
 from ..core import OUTPUT_FORMATS, render
 from ..core.audio import audio_type
-from ..core.alignment.episode import WORDS_FILE, read_words
 from ..core.alignment.export import to_podcasting_words, to_vtt_words
-from ..core.chapters import CHAPTERS_FILE, Chapter, chapter_at, shown
-from ..core.library import VTT_FILE, Episode
+from ..core.chapters import Chapter, chapter_at, shown
+from ..core.episodes import Episode
 from ..core.model import Cue
 from ..core.moments import Landing, landing
 from ..core.previews import Links, Preview, episode_preview, moment_preview
 from ..security import absolute_url
-from . import episode_or_404, library, transcript_or_503
+from . import episode_or_404, library, opened_or_404
 from .transcript_html import cue_list, page_with_cues
 
 bp = Blueprint("episodes", __name__, url_prefix="/episodes")
@@ -45,16 +44,14 @@ def page(slug: str):
 
 def render_player_page(template: str, slug: str, autofocus: bool) -> Response:
     """An episode's player page (the full one or the embed) as opened with ``?t=``."""
-    episode = episode_or_404(slug)
-    transcript = transcript_or_503(slug)
-    land = landing(transcript.cues, request.args.get("t"), episode.duration)
-    chapters = library().chapters(slug)
-    cues_html = cue_list(slug, transcript, land.target, land.in_range, autofocus, chapters)
-    has_words = library().file(slug, WORDS_FILE) is not None
-    return page_with_cues(template, cues_html, episode=episode, cues=transcript.cues,
+    opened = opened_or_404(slug, words=False)
+    episode, cues, chapters = opened.episode, opened.transcript.cues, opened.chapters
+    land = landing(cues, request.args.get("t"), episode.duration)
+    cues_html = cue_list(opened, land.target, land.in_range, autofocus)
+    return page_with_cues(template, cues_html, episode=episode, cues=cues,
                           moment=land.moment, chapters=shown(chapters),
-                          preview=preview(episode, transcript.cues, land, chapters),
-                          has_words=has_words)
+                          preview=preview(episode, cues, land, chapters),
+                          has_words=library().words_file(slug) is not None)
 
 
 def preview(episode: Episode, cues: list[Cue], land: Landing,
@@ -74,16 +71,16 @@ def preview(episode: Episode, cues: list[Cue], land: Landing,
 def transcript_file(slug: str, fmt: str):
     if fmt not in OUTPUT_FORMATS:
         abort(404)
-    episode_or_404(slug)
-    transcript = transcript_or_503(slug)  # repairs a damaged VTT when it can
-    if fmt == "vtt" and not request.args.get("words"):
-        path = library().file(slug, VTT_FILE)
+    by_word = bool(request.args.get("words"))
+    opened = opened_or_404(slug, words=by_word)  # repairs a damaged VTT when it can
+    transcript = opened.transcript
+    if fmt == "vtt" and not by_word:
+        path = library().vtt_file(slug)
         if path is None:
             abort(404)
         return shared(send_file(path, mimetype="text/vtt", conditional=True, etag=True))
-    words = read_words(library().file(slug, WORDS_FILE)) if request.args.get("words") else None
-    if words and fmt in WORD_WRITERS:
-        body = WORD_WRITERS[fmt](transcript, words)
+    if by_word and opened.words_data and fmt in WORD_WRITERS:
+        body = WORD_WRITERS[fmt](transcript, opened.words_data)
     else:
         body = render(transcript, fmt)
     response = Response(body, content_type=OUTPUT_FORMATS[fmt][1])
@@ -101,10 +98,9 @@ def shared(response: Response) -> Response:
     return response
 
 
-def _shared_file(slug: str, name: str, mimetype: str, missing: str) -> Response:
+def _shared_file(slug: str, path, mimetype: str, missing: str) -> Response:
     """One of the episode's JSON files as it is on disk, with validators and CORS."""
     episode_or_404(slug)
-    path = library().file(slug, name)
     if path is None:
         abort(404, description=missing)
     return shared(send_file(path, mimetype=mimetype, conditional=True, etag=True))
@@ -113,14 +109,14 @@ def _shared_file(slug: str, name: str, mimetype: str, missing: str) -> Response:
 @bp.get("/<slug>/chapters.json")
 def chapters_file(slug: str):
     """The episode's chapters (Podcasting 2.0 JSON)."""
-    return _shared_file(slug, CHAPTERS_FILE, "application/json+chapters",
+    return _shared_file(slug, library().chapters_file(slug), "application/json+chapters",
                         "This episode has no chapters.")
 
 
 @bp.get("/<slug>/words.json")
 def words(slug: str):
-    """The episode's word timings (see webapp.core.alignment.episode), for the page."""
-    return _shared_file(slug, WORDS_FILE, "application/json",
+    """The episode's word timings (see webapp.core.episodes.files), for the page."""
+    return _shared_file(slug, library().words_file(slug), "application/json",
                         "This episode has no word timings yet.")
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from ..core.alignment.episode import WORDS_FILE
 from ..core.audio import audio_type
-from ..core.chapters import CHAPTERS_FILE
+from ..core.episodes import Episode
 from ..core.feed_out import TRANSCRIPT_TYPES, Channel, ItemLinks, feed_xml
-from ..core.library import Episode
 from ..security import absolute_url
 from . import library
 
@@ -22,10 +20,10 @@ def _links(episode: Episode) -> ItemLinks | None:
         return None
     transcripts = [(absolute_url("episodes.transcript_file", slug=episode.slug, fmt=fmt), kind)
                    for fmt, kind in TRANSCRIPT_TYPES]
-    if lib.file(episode.slug, WORDS_FILE) is not None:   # listed after the paragraphs
+    if lib.words_file(episode.slug) is not None:   # listed after the paragraphs
         transcripts.append((absolute_url("episodes.transcript_file", slug=episode.slug,
                                          fmt="json", words=1), "application/json"))
-    has_chapters = lib.file(episode.slug, CHAPTERS_FILE) is not None
+    has_chapters = lib.chapters_file(episode.slug) is not None
     return ItemLinks(page=absolute_url("episodes.page", slug=episode.slug),
                      audio=absolute_url("episodes.audio", slug=episode.slug),
                      audio_type=audio_type(episode.audio), audio_bytes=audio.stat().st_size,

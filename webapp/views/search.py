@@ -23,7 +23,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from ..core.moments import moment_href
 from ..core.search import (DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, Query, QueryTooLong,
                            SearchIndex, SearchUnavailable, clean, parse_query)
-from . import library, word_index
+from . import library
 
 bp = Blueprint("search", __name__)
 
@@ -51,16 +51,9 @@ def _play_url(slug: str, start: float) -> str:
     return url_for("episodes.page", slug=slug) + moment_href(start)
 
 
-def _hit_time(hit) -> float:
-    """Where a result starts playing: the matched word, when the episode's words are
-    timed; else its cue's start."""
-    matched = next((text for text, is_match in hit.parts if is_match), "")
-    found = word_index(hit.episode).time_of(hit.cue, matched) if matched else None
-    return hit.start if found is None else found
-
-
 def hit_url(hit) -> str:
-    return _play_url(hit.episode, _hit_time(hit))
+    """The result's link: its episode at the time it plays from (set by the core)."""
+    return _play_url(hit.episode, hit.start if hit.play_at is None else hit.play_at)
 
 
 @bp.get("/search")

@@ -20,7 +20,7 @@ from ..core.previews import EMBED_HEIGHT, EMBED_WIDTH
 from ..core.rate_limit import RateLimit
 from ..core.timecode import clock, short_clock
 from ..security import absolute_url, frameable, is_own_url
-from . import episode_or_404, library, word_index
+from . import library, opened_or_404
 from .episodes import render_player_page
 
 bp = Blueprint("share", __name__)
@@ -32,7 +32,8 @@ EPISODE_ENDPOINTS = ("episodes.page", "share.embed")
 
 @bp.get("/episodes/<slug>/clip.mp3")
 def clip(slug: str):
-    episode = episode_or_404(slug)
+    opened = opened_or_404(slug)
+    episode = opened.episode
     audio_path = library().file(slug, episode.audio)
     if audio_path is None:
         abort(404, description="This episode's audio file is missing.")
@@ -41,7 +42,7 @@ def clip(slug: str):
     except ValueError as error:
         abort(400, description=str(error))
     # on word boundaries when the words are timed, then on the cache's grid
-    start, end = snap(*word_index(slug).snap(start, end), episode.duration)
+    start, end = snap(*opened.words.snap(start, end), episode.duration)
     path = cached(current_app.config["CLIP_CACHE_DIR"], slug, audio_path, start, end)
     if path is None:
         path = _make_clip(episode, audio_path, start, end)

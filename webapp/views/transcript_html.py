@@ -2,8 +2,8 @@
 
 A long episode has thousands of cues; rendering them through Jinja on every request cost
 more than the rest of the page, and so did copying a megabyte-long string through Jinja's
-Markup and Flask's encoder. Each cue's HTML is cached (keyed by the transcript object,
-which the library replaces when the episode's VTT changes), and so are the encoded bytes
+Markup and Flask's encoder. Each cue's HTML is cached (keyed by the episode's version:
+:meth:`webapp.core.episodes.Library.version`), and so are the encoded bytes
 of the whole list; a request re-renders only the few cues it marks (the ``?t=`` target and
 a range), and the page around the list is rendered with a slot that the bytes fill.
 
@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from ..core.bounded_cache import BoundedCache
 from ..core.chapters import Chapter, headings_at, shown
+from ..core.episodes import OpenEpisode
 from ..core.model import Cue, Transcript
 
 GROUP = 20
@@ -36,7 +37,7 @@ CACHED_TRANSCRIPTS = 64  # the most recently shown; a 2-hour episode holds about
 _OPEN, _CLOSE = '<div class="cue-group">', "</div>"
 _SLOT = Markup(f"<!--cues-{secrets.token_hex(12)}-->")
 
-_cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → (transcript, chapters, rows, encoded list)
+_cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → (version, renderer, rows, encoded list)
 
 
 def _macro(name: str = "cue_row"):
@@ -74,23 +75,24 @@ def _grouped(rows: list[str]) -> str:
                    for i in range(0, len(rows), GROUP))
 
 
-def _plain(slug: str, transcript: Transcript, chapters: list[Chapter]) -> tuple[_Rows, list[str], bytes]:
+def _plain(opened: OpenEpisode) -> tuple[_Rows, list[str], bytes]:
+    slug = opened.episode.slug
     hit = _cache.get(slug)
-    if hit and hit[0] is transcript and hit[1] == chapters:
-        return hit[2], hit[3], hit[4]
-    render = _Rows(transcript, chapters)
-    rows = [render(i) for i in range(len(transcript.cues))]
+    if hit and hit[0] == opened.version:
+        return hit[1], hit[2], hit[3]
+    render = _Rows(opened.transcript, opened.chapters)
+    rows = [render(i) for i in range(len(opened.transcript.cues))]
     whole = _grouped(rows).encode("utf-8")
-    _cache.put(slug, (transcript, chapters, render, rows, whole))
+    _cache.put(slug, (opened.version, render, rows, whole))
     return render, rows, whole
 
 
-def cue_list(slug: str, transcript: Transcript, target: int | None = None,
-             in_range=(), autofocus: bool = False, chapters: list[Chapter] = ()) -> bytes:
+def cue_list(opened: OpenEpisode, target: int | None = None, in_range=(),
+             autofocus: bool = False) -> bytes:
     """Every cue's HTML, encoded, with the chapters' headings; ``target`` and the
     ``in_range`` indices carry their classes, and with ``autofocus`` the target's timestamp
     link takes the focus (which scrolls it into view without JavaScript)."""
-    render, rows, whole = _plain(slug, transcript, list(chapters))
+    render, rows, whole = _plain(opened)
     marked = set(in_range)
     if target is not None:
         marked.add(target)

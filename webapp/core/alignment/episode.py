@@ -1,38 +1,33 @@
 """Aligning a whole episode: every cue in its own window, in parallel (one decoder per
-worker process), then the results written atomically beside the episode.
+worker process). It computes and returns an :class:`Alignment`; it writes nothing (the
+library stores it: :meth:`webapp.core.episodes.Library.save_alignment`).
 
-* ``words.json`` — per cue, the onset (ms) and character span of every written word:
+* ``Alignment.words`` — words.json's data: per cue, the onset (ms) and character span
+  of every written word:
   ``{"version": 1, "cues": [null | {"start": ms, "words": [[ms, from, to], …]}, …]}``.
   ``null`` marks a cue that did not match its audio: it keeps the estimated timing.
   Words the dictionary lacks get a time interpolated between their neighbours, so no
   word is ever left out.
-* ``transcript.vtt`` — still paragraph cues, each now starting at its first word's onset
+* ``Alignment.cues`` — still paragraph cues, each now starting at its first word's onset
   (the whole-second, "slightly off" timestamps of a Rev export corrected).
 
-When fewer than half the cues match, nothing is written and :class:`AlignmentMismatch`
-says so: the audio is probably not this transcript's.
+When fewer than half the cues match, :class:`AlignmentMismatch` says so: the audio is
+probably not this transcript's.
 """
 from __future__ import annotations
 
-import contextlib
-import json
 import multiprocessing
 import os
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
-from ..atomic import TEMP_PREFIX, write_text
+from ..episodes import BrokenEpisode, Library
+from ..episodes.files import WORDS_VERSION
 from ..errors import InputError
-from ..library import VTT_FILE, BrokenEpisode, Library
 from ..reading import read_transcript
-from ..model import Cue, Transcript
-from ..writing import to_vtt
+from ..model import Cue
 from .aligner import AFTER, BEFORE, CueWords, align_text, new_decoder, window_pcm
 
-WORDS_FILE = "words.json"
-VERSION = 1
 Progress = Callable[[int, int], None]
 
 
@@ -55,6 +50,15 @@ class Report:
                  if self.moved else "")
         return (f"aligned {self.aligned} of {self.cues} paragraphs, {self.words:,} words"
                 f"{f'; {kept} kept estimated timing (see --report)' if kept else ''}{moved}")
+
+
+@dataclass
+class Alignment:
+    """An episode's alignment, for the library to store."""
+
+    report: Report
+    words: dict        # words.json's data
+    cues: list[Cue]    # the cues, each starting at its first word
 
 
 _decoder = None
@@ -112,17 +116,16 @@ def _between(known: list[tuple[int, float]], i: int) -> float:
 
 
 def align_episode(library: Library, slug: str, workers: int | None = None,
-                  progress: Progress | None = None) -> Report:
-    """Align episode ``slug`` and write its words and corrected cue starts."""
+                  progress: Progress | None = None) -> Alignment:
+    """Align episode ``slug``: its words and corrected cue starts (nothing is written)."""
     from ..clips import ffmpeg_exe
 
-    episode = library.load(slug)
-    transcript = library.transcript(slug)
-    audio = library.file(slug, episode.audio) if episode else None
-    if episode is None or transcript is None or audio is None:
+    opened = library.open(slug, words=False)
+    audio = library.file(slug, opened.episode.audio) if opened else None
+    if opened is None or audio is None:
         raise BrokenEpisode(f"episode {slug!r} has no usable transcript and audio")
-    _sweep(library.folder(slug))
-    cues = _estimated(library, episode, transcript.cues)
+    episode = opened.episode
+    cues = _estimated(library, episode, opened.transcript.cues)
     ffmpeg = ffmpeg_exe()
     texts = [cue.text for cue in cues]
     jobs = [(i, ffmpeg, str(audio), a, b, texts[i], texts[i - 1] if i else "",
@@ -141,22 +144,7 @@ def align_episode(library: Library, slug: str, workers: int | None = None,
     if report.aligned * 2 < len(cues):
         raise AlignmentMismatch(f"only {report.aligned} of {len(cues)} paragraphs matched the "
                                 f"audio — is this the right audio?")
-    folder = library.folder(slug)
-    write_text(folder / WORDS_FILE, json.dumps(data, separators=(",", ":")) + "\n")
-    write_text(folder / VTT_FILE, to_vtt(Transcript(cues=corrected)))
-    return report
-
-
-STALE_SECONDS = 3600
-
-
-def _sweep(folder: Path) -> None:
-    """Remove temp files a killed run left in the episode folder (an hour old or more)."""
-    now = time.time()
-    for stale in folder.glob(TEMP_PREFIX + "*"):
-        with contextlib.suppress(OSError):
-            if now - stale.stat().st_mtime > STALE_SECONDS:
-                stale.unlink()
+    return Alignment(report, data, corrected)
 
 
 def _overlaps(jobs: list[tuple], results: dict[int, CueWords]) -> list[tuple]:
@@ -212,7 +200,7 @@ def _collect(cues: list[Cue], results: dict[int, CueWords]):
         entries.append({"start": words[0][0], "words": words})
         starts.append(start)
     corrected = _retimed(cues, starts, report)
-    return report, {"version": VERSION, "cues": entries}, corrected
+    return report, {"version": WORDS_VERSION, "cues": entries}, corrected
 
 
 def _retimed(cues: list[Cue], starts: list[float], report: Report) -> list[Cue]:
@@ -227,16 +215,3 @@ def _retimed(cues: list[Cue], starts: list[float], report: Report) -> list[Cue]:
         out[i].end = max(out[i].start + 0.001, out[i + 1].start)
     out[-1].end = max(out[-1].end, out[-1].start + 0.001)
     return out
-
-
-def read_words(where: Path | None) -> dict | None:
-    """The words.json at ``where`` (the file, or the episode folder holding it), or None
-    when there is none (or it cannot be read)."""
-    if where is None:
-        return None
-    path = where / WORDS_FILE if where.is_dir() else where
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("version") == VERSION else None

@@ -20,8 +20,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -31,14 +29,13 @@ from ..atomic import write_text
 from ..chapters import Chapter, chapters_from_id3, chapters_from_notes, read_chapters_text
 from ..decoding import decode
 from ..errors import InputError
-from ..library import ADDING, Library, slugify
+from ..episodes import Library
 from ..reading import parse_text
 from . import fetching
 from .fetching import FetchError, Limits
 from .reading import Feed, FeedError, Item, read_feed
 from .transcripts import Chosen, choose
 
-FEEDS_FOLDER = ".feeds"
 MAX_FEED_BYTES = 20 * 2**20
 MAX_CHAPTERS_BYTES = 5 * 2**20
 MAX_AUDIO_BYTES = 2 * 2**30
@@ -95,7 +92,7 @@ class Http:
 # ---- where feeds are remembered ---------------------------------------------------------------
 def _state_path(library: Library, source: str) -> Path:
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:20]
-    return library.root / FEEDS_FOLDER / f"{digest}.json"
+    return library.feeds_folder / f"{digest}.json"
 
 
 def _load_state(library: Library, source: str) -> dict:
@@ -118,7 +115,7 @@ def _save_state(library: Library, source: str, state: dict) -> None:
 def known_feeds(library: Library) -> list[str]:
     """The sources of every feed imported into this library, as given then."""
     sources = []
-    folder = library.root / FEEDS_FOLDER
+    folder = library.feeds_folder
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
             source = json.loads(path.read_text("utf-8")).get("source")
@@ -257,9 +254,7 @@ def _audio_extension(item: Item) -> str:
 def _add(library: Library, source: str, item: Item, title: str, chosen: Chosen,
          options: Options, http: Http) -> Outcome:
     ext = _audio_extension(item)
-    library.root.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f"{ADDING}download-{os.getpid()}-", dir=library.root))
-    try:
+    with library.download_folder() as folder:
         path = folder / f"audio{ext}"
         http.download(item.audio_url, path, Limits(max_bytes=options.max_audio_bytes,
                                                    deadline=3600), options.on_bytes)
@@ -269,13 +264,11 @@ def _add(library: Library, source: str, item: Item, title: str, chosen: Chosen,
         chapters, why = _chapters(item, path, transcript.notes, http)
         episode, warnings = library.add_parsed(
             transcript, str(path), chosen.body, SOURCE_EXTENSION.get(chosen.format, ".txt"),
-            title, _free_slug(library, title), chapters, duration=length, move_audio=True,
+            title, library.free_slug(title), chapters, duration=length, move_audio=True,
             guid=item.key, feed=source, notes=transcript.notes,
             published=item.published.isoformat(timespec="seconds") if item.published else "",
             people=[vars(p) for p in item.tags.persons],
             soundbites=[vars(s) for s in item.tags.soundbites])
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     detail = f"{chosen.format} transcript, {len(transcript.cues)} paragraphs"
     if chapters:
         detail += f", {len(chapters)} chapters ({why})"
@@ -302,12 +295,3 @@ def _chapters(item: Item, audio_path: Path, notes: str, http: Http) -> tuple[lis
             return found, "ID3" + (f"; {failed}" if failed else "")
     found = chapters_from_notes(notes)
     return found, ("from the notes" + (f"; {failed}" if failed else "")) if found else failed
-
-
-def _free_slug(library: Library, title: str) -> str:
-    base = slugify(title)[:56].strip("-") or "episode"
-    slug, n = base, 1
-    while (library.root / slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug

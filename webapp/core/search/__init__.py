@@ -24,7 +24,7 @@ import sqlite3
 from typing import Callable
 
 from .. import settings
-from ..library import Library
+from ..episodes import BrokenEpisode, Library
 from . import pg_store, ranking, store
 from .hits import HIT_END, HIT_START, Hit, snippet_parts
 from .indexer import Indexer, Progress
@@ -34,7 +34,7 @@ from .store import TOKENIZE, SearchUnavailable, guard, index_path
 
 __all__ = [
     "SearchIndex", "SearchUnavailable", "Hit", "Query", "QueryTooLong", "parse_query",
-    "clean", "index_path", "snippet_parts", "index_updater", "HIT_START", "HIT_END",
+    "clean", "index_path", "snippet_parts", "HIT_START", "HIT_END",
     "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_QUERY_CHARS", "TOKENIZE",
 ]
 
@@ -63,8 +63,10 @@ class SearchIndex:
     episode catalogue. A damaged SQLite index (its quick_check fails) is rebuilt by itself
     the first time a search or a check meets it."""
 
-    def __init__(self, library: Library, sync_interval: float = 10.0, url: str | None = None):
+    def __init__(self, library: Library, sync_interval: float = 10.0, url: str | None = None,
+                 warn: Callable[[str], None] = log.warning):
         self.library = library
+        self.warn = warn
         self.url = settings.load()["DATABASE_URL"] if url is None else url
         if pg_store.is_postgres(self.url):
             from . import pg_ranking
@@ -119,25 +121,34 @@ class SearchIndex:
     @repairing
     def search(self, query: str | Query, episode: str | None = None,
                limit: int = DEFAULT_LIMIT) -> list[Hit]:
-        """See :func:`webapp.core.search.ranking.search`."""
-        return self._ranking.search(self.store, query, episode, limit)
+        """See :func:`webapp.core.search.ranking.search`; each hit comes with the time
+        it plays from (:attr:`Hit.play_at`)."""
+        hits = self._ranking.search(self.store, query, episode, limit)
+        for hit in hits:
+            hit.play_at = self.play_time(hit)
+        return hits
 
+    def play_time(self, hit: Hit) -> float:
+        """Where a result starts playing: the matched word, when the episode's words are
+        timed; else its cue's start."""
+        matched = hit.first_match
+        if not matched or self.library.words_file(hit.episode) is None:
+            return hit.start        # (the common case: no words.json to read)
+        try:
+            opened = self.library.open(hit.episode)
+        except BrokenEpisode:
+            return hit.start
+        found = opened.words.time_of(hit.cue, matched) if opened else None
+        return hit.start if found is None else found
 
-def index_updater(root, warn: Callable[[str], None],
-                  url: str | None = None) -> Callable[[str, bool], None]:
-    """An ``on_change`` for :class:`~webapp.core.library.Library`: updates the search index
-    of the library at ``root`` (and the catalogue, with PostgreSQL) after every add
-    (``present``) and remove. A failure there goes to ``warn``: the folders are the
-    truth, and ``listenalong reindex`` rebuilds."""
-    index = SearchIndex(Library(root), url=url)
-
-    def changed(slug: str, present: bool) -> None:
+    def changed(self, slug: str, present: bool) -> None:
+        """Follow the library (its ``on_change``): index an episode after every write
+        (``present``), drop it after a remove. A failure goes to ``warn``: the folders are
+        the truth, and ``listenalong reindex`` rebuilds."""
         try:
             if present:
-                index.update(slug)
+                self.update(slug)
             else:
-                index.discard(slug)
+                self.discard(slug)
         except SearchUnavailable as error:
-            warn(f"search index not updated ({error}); run 'listenalong reindex'")
-
-    return changed
+            self.warn(f"search index not updated ({error}); run 'listenalong reindex'")

@@ -18,6 +18,12 @@ class Hit:
     speaker: str | None
     marked: str       # snippet with HIT_START/HIT_END around the matched words
     score: float
+    play_at: float | None = None   # where playing it starts: the matched word, once timed
+
+    @property
+    def first_match(self) -> str:
+        """The first matched piece of the snippet ("" when none is marked)."""
+        return next((text for text, matched in self.parts if matched), "")
 
     @functools.cached_property
     def parts(self) -> list[tuple[str, bool]]:

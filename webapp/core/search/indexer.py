@@ -5,7 +5,7 @@
 * :meth:`Indexer.update` / :meth:`Indexer.discard` keep one episode current (the
   library's ``on_change`` calls them on add and remove).
 * :meth:`Indexer.sync` catches up with folders changed behind its back, comparing each
-  folder's signature (the modification times of its VTT and ``episode.json``);
+  folder's signature (the episode's version: :func:`webapp.core.episodes.version_of`);
   :meth:`Indexer.ensure` does that at most every ``sync_interval`` seconds.
 """
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..atomic import replacing
+from ..episodes import SLUG, BrokenEpisode, Library, version_of
 from ..errors import InputError
-from ..library import EPISODE_FILE, SLUG, VTT_FILE, BrokenEpisode, Library
 from . import store
 from .hits import clean_text
 
@@ -33,12 +33,8 @@ CATCH_UP_PAUSE = 0.02   # seconds: 10,000 folders take about 1 s, in steps of ~3
 
 
 def signature(folder: str) -> str | None:
-    """When an episode's files last changed: ``"<vtt mtime>:<episode.json mtime>"``."""
-    try:
-        return f"{os.stat(os.path.join(folder, VTT_FILE)).st_mtime_ns}:" \
-               f"{os.stat(os.path.join(folder, EPISODE_FILE)).st_mtime_ns}"
-    except OSError:
-        return None
+    """The version of the episode in ``folder``, as the index keeps it."""
+    return version_of(folder)
 
 
 def signatures_on_disk(root: Path, pause: float = 0.0) -> dict[str, str]:
@@ -73,19 +69,17 @@ class Indexer:
 
     def episode_rows(self, slug: str) -> tuple[str, str, list[tuple]] | None:
         """(title, signature, cue rows) read from the episode folder, or None if unreadable."""
-        episode = self.library.get(slug)
-        folder = self.library.folder(slug)
-        mark = None if folder is None else signature(os.fspath(folder))
-        if mark is None or episode is None:
-            return None
         try:
-            transcript = self.library.transcript(slug)
+            opened = self.library.open(slug, words=False)
         except (BrokenEpisode, InputError, OSError, ValueError) as error:
             log.warning("search index: skipping %s: %s", slug, error)
             return None
-        rows = [(slug, episode.title, number, cue.start, cue.end, cue.speaker,
-                 clean_text(cue.text)) for number, cue in enumerate(transcript.cues)]
-        return episode.title, mark, rows
+        if opened is None:
+            return None
+        title = opened.episode.title
+        rows = [(slug, title, number, cue.start, cue.end, cue.speaker, clean_text(cue.text))
+                for number, cue in enumerate(opened.transcript.cues)]
+        return title, opened.version, rows
 
     # ---- the whole index -----------------------------------------------------------------
     def rebuild(self, progress: Progress | None = None) -> dict:

@@ -14,15 +14,13 @@ class PgIndexer(Indexer):
 
     def episode_rows(self, slug: str) -> tuple | None:
         """(title, signature, cue rows, catalogue fields), or None if unreadable."""
-        from ..alignment.episode import WORDS_FILE
-
         found = super().episode_rows(slug)
         episode = self.library.get(slug)
         if found is None or episode is None:
             return None
         about = {"duration": episode.duration, "speakers": episode.speakers,
                  "cues": len(found[2]), "added": episode.added, "published": episode.published,
-                 "aligned": self.library.file(slug, WORDS_FILE) is not None}
+                 "aligned": self.library.words_file(slug) is not None}
         return (*found, about)
 
     def _rebuild(self, progress: Progress | None) -> dict:

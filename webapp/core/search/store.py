@@ -36,7 +36,7 @@ SCHEMA = f"""
 CREATE TABLE episodes (
     slug TEXT PRIMARY KEY,
     title TEXT NOT NULL,
-    signature TEXT NOT NULL,      -- mtimes of transcript.vtt and episode.json
+    signature TEXT NOT NULL,      -- the episode's version (webapp.core.episodes.version_of)
     first_id INTEGER NOT NULL,    -- the episode's cues are rows first_id..last_id
     last_id INTEGER NOT NULL
 ) WITHOUT ROWID;

@@ -1,13 +1,23 @@
-"""The episode library on disk: one folder per episode, the source of truth.
+"""The episode library on disk: one folder per episode, the source of truth, and this
+class the one owner of those folders.
 
-``<root>/<slug>/`` holds the audio (``audio.<ext>``), the original transcript
-(``original.<ext>``), the generated ``transcript.vtt`` and ``episode.json``, all written
-by :func:`write_episode`. Folders are built under a temp name and renamed into place, so
-a failed ``add`` leaves nothing. Whoever must follow changes (the search index) passes
-``on_change``: it is called after every add and remove, whoever makes them.
+Everything that reads or writes an episode's files goes through :class:`Library`:
+
+* reading — :meth:`Library.open` gives the episode record, its transcript, chapters and
+  word timings, all read at one :meth:`Library.version`, and keeps them until that
+  version changes; :meth:`Library.scan` lists the library;
+* writing — :meth:`Library.add` / :meth:`Library.add_parsed` build a folder under a temp
+  name and rename it into place (a failed add leaves nothing), :meth:`Library.remove`,
+  :meth:`Library.save_alignment` (word timings and the re-timed cues); the feed importer
+  asks for a :meth:`Library.download_folder` and a :meth:`Library.free_slug`.
+
+Every write tells ``on_change`` (the search index, wired by
+:func:`webapp.core.opening.open_library`), whoever makes it. File names and the folder's
+layout are in :mod:`.files`; the record in :mod:`.record`.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import errno
 import json
@@ -16,154 +26,49 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
-from dataclasses import asdict, dataclass, field
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, Iterator
 
-from . import audio, settings
-from .timecode import MAX_SECONDS
-from .atomic import write_text
-from .bounded_cache import BoundedCache
-from .chapters import CHAPTERS_FILE, Chapter, find_chapters, read_chapters_file, settle, \
-    to_chapters_json
-from .errors import InputError
-from .model import Transcript
-from .reading import read_transcript
-from .writing import to_vtt
+from .. import audio, settings
+from ..alignment.lookup import WordIndex
+from ..atomic import TEMP_PREFIX, write_text
+from ..bounded_cache import BoundedCache
+from ..chapters import Chapter, find_chapters, read_chapters_file, settle
+from ..errors import InputError
+from ..model import Cue, Transcript
+from ..reading import read_transcript
+from ..writing import to_vtt
+from .files import (CHAPTERS_FILE, EPISODE_FILE, VTT_FILE, WORDS_FILE, Source, audio_name,
+                    original_name, read_words, version_of, words_json, write_episode)
+from .record import SLUG, BrokenEpisode, Episode, slugify
 
 log = logging.getLogger(__name__)
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
-EPISODE_FILE = "episode.json"
-VTT_FILE = "transcript.vtt"
-CACHED_TRANSCRIPTS = 64  # parsed transcripts kept in memory, the most recently read
+CACHED_TRANSCRIPTS = 64  # opened episodes kept in memory, the most recently read
 CACHED_EPISODES = 50_000  # parsed episode.json files kept for listing the library
 ADDING, REMOVING = ".adding-", ".removing-"  # + slug-pid-random: folders being built or removed
 _TEMP_FOLDER = re.compile(r"^\.(?:adding|removing)-.*-(?P<pid>\d+)-[^-]+$")
+FEEDS_FOLDER = ".feeds"   # what the feed importer remembers of each feed
+STALE_SECONDS = 3600      # a temp file in an episode folder this old was left by a killed write
+_RETRIES = 3              # reads of an episode that a write overtook, before serving the last
 
 
-def slugify(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-")
-    return slug or "episode"
+@dataclass(frozen=True)
+class OpenEpisode:
+    """An episode as read at one version: nothing in it is older or newer than the rest."""
 
+    episode: Episode
+    transcript: Transcript
+    chapters: list[Chapter]
+    version: str
+    words_data: dict | None = None   # words.json as read (None: not aligned)
+    words: WordIndex | None = None   # None only inside the library: not read yet
 
-@dataclass
-class Episode:
-    slug: str
-    title: str
-    duration: float
-    audio: str
-    transcript: str
-    speakers: list[str] = field(default_factory=list)
-    notes: str = ""
-    added: str = ""
-    cues: int = 0
-    guid: str = ""        # an imported episode's item guid (feeds.py), its identity there
-    feed: str = ""        # the feed it was imported from
-    published: str = ""   # the item's date, ISO 8601
-    people: list[dict] = field(default_factory=list)      # podcast:person {name, role, group, href, img}
-    soundbites: list[dict] = field(default_factory=list)  # podcast:soundbite {start, duration, title}
-
-    @classmethod
-    def from_json(cls, data) -> "Episode":
-        """The episode described by ``data`` (episode.json), checked field by field.
-        Raises :class:`BrokenEpisode` saying which field is wrong."""
-        if not isinstance(data, dict):
-            raise BrokenEpisode("episode.json is not a JSON object")
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        for name in ("slug", "title", "duration", "audio", "transcript"):
-            if name not in known:
-                raise BrokenEpisode(f"episode.json has no {name!r}")
-        for name, check, wanted in _FIELD_CHECKS:
-            if name in known and not check(known[name]):
-                raise BrokenEpisode(f"episode.json's {name!r} is {_shown(known[name])}, "
-                                    f"not {wanted}")
-        return cls(**known)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
-
-
-class BrokenEpisode(ValueError):
-    """An episode folder whose files cannot be used; the message says what is wrong."""
-
-
-def _is_seconds(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and \
-        0 < value <= MAX_SECONDS
-
-
-def _is_name(value) -> bool:
-    return isinstance(value, str) and bool(value) and "/" not in value and "\\" not in value \
-        and not value.startswith(".")
-
-
-_FIELD_CHECKS = (
-    ("slug", lambda v: isinstance(v, str) and bool(SLUG.match(v)), "a slug"),
-    ("title", lambda v: isinstance(v, str), "a string"),
-    ("duration", _is_seconds, "a number of seconds"),
-    ("audio", _is_name, "a file name"),
-    ("transcript", _is_name, "a file name"),
-    ("speakers", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-     "a list of names"),
-    ("notes", lambda v: isinstance(v, str), "a string"),
-    ("added", lambda v: isinstance(v, str), "a date string"),
-    ("cues", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a count"),
-    ("guid", lambda v: isinstance(v, str), "a string"),
-    ("feed", lambda v: isinstance(v, str), "a URL string"),
-    ("published", lambda v: isinstance(v, str), "a date string"),
-    ("people", lambda v: isinstance(v, list) and all(_is_person(x) for x in v), "a list of people"),
-    ("soundbites", lambda v: isinstance(v, list) and all(_is_soundbite(x) for x in v),
-     "a list of soundbites"),
-)
-
-
-def _is_person(value) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("name"), str) and \
-        all(isinstance(value.get(k, ""), str) for k in ("role", "group", "href", "img"))
-
-
-def _is_soundbite(value) -> bool:
-    return isinstance(value, dict) and _is_seconds(value.get("duration")) and \
-        isinstance(value.get("start"), (int, float)) and not isinstance(value.get("start"), bool) \
-        and 0 <= value["start"] <= MAX_SECONDS and isinstance(value.get("title", ""), str)
-
-
-def _shown(value) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-Source = Union[str, os.PathLike, bytes]
-
-
-def write_episode(folder: str | os.PathLike, episode: Episode, transcript: Transcript,
-                  audio_file: Source, original: Source, chapters: list[Chapter] = (),
-                  move_audio: bool = False) -> Path:
-    """Write an episode's files into ``folder`` (made if need be): the audio and the
-    original transcript (each a path to copy, or the bytes themselves), the VTT made from
-    ``transcript``, ``chapters.json`` when it has chapters, and ``episode.json``. The one
-    place that knows the folder's layout. ``move_audio`` moves the audio file in (a
-    download of ours, on the same file system) instead of copying it."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    if move_audio and not isinstance(audio_file, bytes):
-        os.replace(audio_file, folder / episode.audio)
-        os.chmod(folder / episode.audio, 0o644)
-    for name, source in ((episode.audio, audio_file), (episode.transcript, original)):
-        if name == episode.audio and move_audio:
-            continue
-        if isinstance(source, bytes):
-            (folder / name).write_bytes(source)
-        else:
-            shutil.copyfile(source, folder / name)
-    write_text(folder / VTT_FILE, to_vtt(transcript))
-    if chapters:
-        write_text(folder / CHAPTERS_FILE, to_chapters_json(chapters))
-    write_text(folder / EPISODE_FILE, episode.to_json())
-    return folder
+    @property
+    def has_words(self) -> bool:
+        return self.words_data is not None
 
 
 OnChange = Callable[[str, bool], None]  # (slug, present): True after add, False after remove
@@ -173,8 +78,8 @@ class Library:
     def __init__(self, root: str | os.PathLike | None = None, on_change: OnChange | None = None):
         self.root = Path(root) if root else settings.media_dir()
         self.on_change = on_change
-        self._cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → ((VTT, episode.json mtimes), Transcript)
-        self._listed = BoundedCache(CACHED_EPISODES)    # slug → (episode.json identity, Episode)
+        self._cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → OpenEpisode
+        self._listed = BoundedCache(CACHED_EPISODES)    # slug → (episode.json's version, Episode)
 
     # ---- reading -------------------------------------------------------------------
     def folder(self, slug: str) -> Path | None:
@@ -233,11 +138,9 @@ class Library:
         them."""
         if not SLUG.match(slug):
             return None
-        try:
-            found = os.stat(os.path.join(self.root, slug, EPISODE_FILE))
-        except OSError:
+        key = version_of(os.path.join(self.root, slug), (EPISODE_FILE,))
+        if key is None:
             return None
-        key = (found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size)
         hit = self._listed.get(slug)
         if hit is not None and hit[0] == key:
             return hit[1]
@@ -249,22 +152,45 @@ class Library:
     def episodes(self) -> list[Episode]:
         return self.scan()[0]
 
-    def transcript(self, slug: str) -> Transcript | None:
-        """The episode's cues, read from its ``transcript.vtt`` (cached until it changes).
+    def version(self, slug: str) -> str | None:
+        """The episode's version: it changes with every write of any of its files (see
+        :func:`.files.version_of`); None when there is no such episode. Every cache of
+        anything read from an episode is kept while its version stays the same."""
+        if not isinstance(slug, str) or not SLUG.match(slug):
+            return None
+        return version_of(self.root / slug)
 
-        A damaged VTT is made again from the original transcript when that still reads
-        (and written back when the folder is writable); otherwise :class:`BrokenEpisode`."""
+    def open(self, slug: str, words: bool = True) -> OpenEpisode | None:
+        """The episode with its transcript, chapters and (``words``) word timings, all at
+        one version; kept until that version changes. None when there is no such episode;
+        :class:`BrokenEpisode` when its episode.json, or its transcript and the original
+        both, cannot be used. A damaged ``transcript.vtt`` is made again from the original
+        transcript (and written back when the folder is writable)."""
+        opened = None
+        for _ in range(_RETRIES):
+            version = self.version(slug)
+            if version is None:
+                return None
+            opened = self._cache.get(slug)
+            if opened is None or opened.version != version:
+                opened = self._read(slug, version)
+                if opened is None:
+                    return None
+            if words and opened.words is None:
+                data = read_words(self.file(slug, WORDS_FILE))
+                opened = replace(opened, words_data=data,
+                                 words=WordIndex(data, [c.text for c in opened.transcript.cues]))
+            if self.version(slug) == version:    # no write overtook the reading
+                self._cache.put(slug, opened)
+                return opened
+        return opened
+
+    def _read(self, slug: str, version: str) -> OpenEpisode | None:
+        episode = self.load(slug)
         path = self.folder(slug)
-        if path is None:
+        if episode is None or path is None:
             return None
         vtt = self.file(slug, VTT_FILE)   # None when missing or leading out of the folder
-        key = (_mtime(vtt), _mtime(path / EPISODE_FILE))  # either changing re-reads it
-        hit = self._cache.get(slug)
-        if hit and key[0] is not None and hit[0] == key:
-            return hit[1]
-        episode = self.load(slug)
-        if episode is None:
-            return None
         try:
             if vtt is None:
                 raise InputError("transcript.vtt is missing, or is not a file inside the folder")
@@ -272,9 +198,30 @@ class Library:
         except InputError as error:
             transcript = self._rebuild_vtt(episode, path, error)
         transcript.notes = episode.notes
-        if key[0] is not None:
-            self._cache.put(slug, (key, transcript))
-        return transcript
+        return OpenEpisode(episode, transcript, self._chapters(slug), version)
+
+    def transcript(self, slug: str) -> Transcript | None:
+        """The episode's cues (see :meth:`open`)."""
+        opened = self.open(slug, words=False)
+        return opened.transcript if opened else None
+
+    def chapters(self, slug: str) -> list[Chapter]:
+        """The episode's chapters (none when it has no chapters.json, or it is damaged)."""
+        try:
+            opened = self.open(slug, words=False)
+        except BrokenEpisode:
+            return []
+        return opened.chapters if opened else []
+
+    def _chapters(self, slug: str) -> list[Chapter]:
+        path = self.file(slug, CHAPTERS_FILE)
+        if path is None:
+            return []
+        try:
+            return read_chapters_file(path)
+        except InputError as error:
+            log.warning("%s: chapters.json cannot be used (%s)", slug, _short(error))
+            return []
 
     def _rebuild_vtt(self, episode: Episode, path: Path, damage: InputError) -> Transcript:
         original = self.file(episode.slug, episode.transcript)
@@ -308,6 +255,21 @@ class Library:
         target = (path / name).resolve()
         return target if target.parent == path.resolve() else None
 
+    def vtt_file(self, slug: str) -> Path | None:
+        return self.file(slug, VTT_FILE)
+
+    def words_file(self, slug: str) -> Path | None:
+        """The episode's words.json, once aligned (None before)."""
+        return self.file(slug, WORDS_FILE)
+
+    def chapters_file(self, slug: str) -> Path | None:
+        return self.file(slug, CHAPTERS_FILE)
+
+    @property
+    def feeds_folder(self) -> Path:
+        """Where the feed importer keeps what it knows of each feed (not an episode)."""
+        return self.root / FEEDS_FOLDER
+
     # ---- writing -------------------------------------------------------------------
     def add(self, transcript_path: str, audio_path: str, title: str | None = None,
             slug: str | None = None, fmt: str | None = None,
@@ -339,8 +301,8 @@ class Library:
         chapters, warnings = settle(list(chapters), length)
         episode = Episode(
             slug=slug, title=title, duration=length,
-            audio=f"audio{os.path.splitext(audio_path)[1].lower()}",
-            transcript=f"original{original_ext}", speakers=transcript.speakers,
+            audio=audio_name(audio_path),
+            transcript=original_name(original_ext), speakers=transcript.speakers,
             notes=transcript.notes, cues=len(transcript.cues),
             added=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         )
@@ -351,17 +313,6 @@ class Library:
         self._place(episode, transcript, audio_path, original, chapters, move_audio)
         self._changed(slug, True)
         return episode, transcript.warnings + warnings
-
-    def chapters(self, slug: str) -> list[Chapter]:
-        """The episode's chapters (none when it has no chapters.json, or it is damaged)."""
-        path = self.file(slug, CHAPTERS_FILE)
-        if path is None:
-            return []
-        try:
-            return read_chapters_file(path)
-        except InputError as error:
-            log.warning("%s: chapters.json cannot be used (%s)", slug, _short(error))
-            return []
 
     def _place(self, episode: Episode, transcript: Transcript, audio_path: str,
                original: Source, chapters: list[Chapter], move_audio: bool = False) -> None:
@@ -384,9 +335,9 @@ class Library:
         except BaseException as error:
             shutil.rmtree(building, ignore_errors=True)
             if isinstance(error, OSError):
-                lost_race = final.exists() and error.errno in (errno.EEXIST, errno.ENOTEMPTY)
-                message = _exists(episode.slug) if lost_race else _cannot_write(error)
-                raise InputError(message, path=str(self.root)) from None
+                if final.exists() and error.errno in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise InputError(_exists(episode.slug)) from None  # another add won
+                raise InputError(_cannot_write(error), path=str(self.root)) from None
             raise
 
     def sweep(self) -> None:
@@ -416,20 +367,58 @@ class Library:
         self._changed(slug, False)
         return episode
 
-    def changed(self, slug: str) -> None:
-        """Tell whoever follows the library that episode ``slug``'s files changed."""
+    def save_alignment(self, slug: str, words: dict, cues: list[Cue]) -> None:
+        """Store an alignment of episode ``slug``: its word timings (``words.json``) and
+        its cues re-timed to start at their first word (``transcript.vtt``)."""
+        folder = self.folder(slug)
+        if folder is None:
+            raise InputError(f"no episode called {slug!r}; 'listenalong list' shows them")
+        _sweep_temp_files(folder)
+        try:
+            write_text(folder / WORDS_FILE, words_json(words))
+            write_text(folder / VTT_FILE, to_vtt(Transcript(cues=cues)))
+        except OSError as error:
+            raise InputError(_cannot_write(error), path=str(folder)) from None
+        self._cache.pop(slug)
         self._changed(slug, True)
+
+    @contextlib.contextmanager
+    def download_folder(self) -> Iterator[Path]:
+        """A temp folder in the library for a download on its way into an episode (so that
+        :meth:`add_parsed` can move it in); removed afterwards, and by :meth:`sweep` after
+        a killed run."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            folder = Path(tempfile.mkdtemp(prefix=f"{ADDING}download-{os.getpid()}-",
+                                           dir=self.root))
+        except OSError as error:
+            raise InputError(_cannot_write(error), path=str(self.root)) from None
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def free_slug(self, title: str) -> str:
+        """A slug made from ``title`` that no episode has yet (``title-2``, ``-3``…)."""
+        base = slugify(title)[:56].strip("-") or "episode"
+        slug, n = base, 1
+        while (self.root / slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
 
     def _changed(self, slug: str, present: bool) -> None:
         if self.on_change is not None:
             self.on_change(slug, present)
 
 
-def _mtime(path: Path | None) -> int | None:
-    try:
-        return path.stat().st_mtime_ns if path else None
-    except OSError:
-        return None
+def _sweep_temp_files(folder: Path) -> None:
+    """Remove temp files a killed write left in an episode folder (an hour old or more)."""
+    now = time.time()
+    for stale in folder.glob(TEMP_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            if now - stale.stat().st_mtime > STALE_SECONDS:
+                stale.unlink()
 
 
 def _short(error: Exception) -> str:
