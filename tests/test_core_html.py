@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from webapp.core import InputError, parse_text, read_transcript
-from webapp.core.formats.html_transcript import read_time
+from webapp.core.timecode import parse_duration as read_time
 from webapp.core.reading import detect
 
 

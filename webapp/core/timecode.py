@@ -1,4 +1,5 @@
-"""Clock strings ↔ seconds."""
+"""Clock strings ↔ seconds: the one reader of the times transcripts, chapters, feeds and
+HTML transcripts write (``?t=`` links have their own, stricter reader: moments.py)."""
 from __future__ import annotations
 
 import re
@@ -6,6 +7,9 @@ import re
 CLOCK = r"\d{1,3}(?::\d{1,2}){1,2}"
 MAX_SECONDS = 3_600_000.0  # 1,000 hours: past every clock we read; a larger time is a typo
 _FRACTION = re.compile(r"^(?P<clock>\d{1,3}(?::\d{1,2}){0,2})(?:[.,](?P<frac>\d{1,3}))?$")
+_SECONDS = re.compile(r"^\d{1,9}(?:\.\d+)?$", re.A)
+_ISO_DURATION = re.compile(r"^P?T?(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
+                           r"(?:(?P<s>\d+(?:\.\d+)?)S)?$", re.IGNORECASE | re.A)
 
 
 def parse_clock(text: str) -> tuple[float, bool]:
@@ -26,6 +30,24 @@ def parse_clock(text: str) -> tuple[float, bool]:
     frac = match.group("frac")
     millis = int(frac.ljust(3, "0")) if frac else 0
     return round(seconds + millis / 1000, 3), overflowed
+
+
+def parse_duration(text: str) -> float:
+    """A length or an offset as feeds and Podcasting 2.0 HTML write it: seconds (``3600``,
+    ``9.25``), a clock (``1:02:03``, ``62:03.5``) or an ISO 8601 duration (``PT1H2M3S``).
+    Raises ValueError on anything else (a negative number included)."""
+    value = str(text).strip()
+    if _SECONDS.match(value):
+        return round(float(value), 3)
+    try:
+        return parse_clock(value)[0]
+    except ValueError:
+        pass
+    match = _ISO_DURATION.match(value)
+    if not value or not match or not any(match.groupdict().values()):
+        raise ValueError(f"not a duration: {text!r}")
+    parts = {k: float(v or 0) for k, v in match.groupdict().items()}
+    return round(parts["h"] * 3600 + parts["m"] * 60 + parts["s"], 3)
 
 
 def _split(seconds: float) -> tuple[int, int, int, int]:

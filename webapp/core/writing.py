@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Callable
+from typing import Callable, Iterable
 
 from .model import Cue, Transcript
 from .timecode import clock, srt_time, vtt_time
@@ -23,22 +23,31 @@ def escape_cue_text(text: str) -> str:
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
-def _vtt_payload(cue: Cue) -> str:
-    # WebVTT lines end at CR, LF or CRLF, and a blank line would end the cue early
-    body = "\n".join(line for line in _LINE_BREAK.split(escape_cue_text(cue.text))
-                     if line.strip())
+def voiced(cue: Cue, body: str) -> str:
+    """A cue's payload ``body`` (already cue text) behind its speaker's voice tag."""
     if cue.speaker:
         # a voice annotation ends at the first '>', so it is escaped like cue text
         return f"<v {escape_cue_text(' '.join(cue.speaker.split()))}>{body}"
     return body
 
 
-def to_vtt(transcript: Transcript) -> str:
-    """``WEBVTT``, then per cue: a blank line, ``cue-N``, the timings, the text."""
+def vtt_payload(cue: Cue) -> str:
+    """The cue's text as WebVTT cue text, with its voice."""
+    # WebVTT lines end at CR, LF or CRLF, and a blank line would end the cue early
+    return voiced(cue, "\n".join(line for line in _LINE_BREAK.split(escape_cue_text(cue.text))
+                                 if line.strip()))
+
+
+def to_vtt(transcript: Transcript, payloads: Iterable[str] | None = None) -> str:
+    """``WEBVTT``, then per cue: a blank line, ``cue-N``, the timings, the text (or its
+    ``payloads``, already cue text: word timestamp tags, webapp.core.alignment.export).
+    The one writer of WebVTT cues."""
+    if payloads is None:
+        payloads = map(vtt_payload, transcript.cues)
     parts = ["WEBVTT\n"]
-    for number, cue in enumerate(transcript.cues, start=1):
+    for number, (cue, payload) in enumerate(zip(transcript.cues, payloads), start=1):
         parts.append(f"\ncue-{number}\n{vtt_time(cue.start)} --> {vtt_time(cue.end)}\n"
-                     f"{_vtt_payload(cue)}\n")
+                     f"{payload}\n")
     return "".join(parts)
 
 

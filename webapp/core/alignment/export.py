@@ -7,7 +7,8 @@ import json
 
 from ..model import Cue, Transcript
 from ..timecode import vtt_time
-from ..writing import PODCASTING_VERSION, escape_cue_text, to_podcasting_json, to_vtt
+from ..writing import PODCASTING_VERSION, escape_cue_text, to_podcasting_json, to_vtt, voiced, \
+    vtt_payload
 
 
 def _entries(transcript: Transcript, words: dict | None) -> list:
@@ -52,21 +53,11 @@ def _karaoke(cue: Cue, entry: dict) -> str:
             parts.append(f"<{vtt_time(when)}>")
             at, last = start, when
     parts.append(escape_cue_text(text[at:]))
-    body = " ".join("".join(parts).split("\n"))
-    if cue.speaker:
-        return f"<v {escape_cue_text(' '.join(cue.speaker.split()))}>{body}"
-    return body
+    return voiced(cue, " ".join("".join(parts).split("\n")))
 
 
 def to_vtt_words(transcript: Transcript, words: dict | None) -> str:
     """WebVTT with word timestamp tags in every timed cue."""
     entries = _entries(transcript, words)
-    if not any(entries):
-        return to_vtt(transcript)
-    parts = ["WEBVTT\n"]
-    for number, (cue, entry) in enumerate(zip(transcript.cues, entries), start=1):
-        payload = _karaoke(cue, entry) if entry else escape_cue_text(" ".join(cue.text.split("\n")))
-        if not entry and cue.speaker:
-            payload = f"<v {escape_cue_text(' '.join(cue.speaker.split()))}>{payload}"
-        parts.append(f"\ncue-{number}\n{vtt_time(cue.start)} --> {vtt_time(cue.end)}\n{payload}\n")
-    return "".join(parts)
+    return to_vtt(transcript, (_karaoke(cue, entry) if entry else vtt_payload(cue)
+                               for cue, entry in zip(transcript.cues, entries)))

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 import feedparser
 
+from ..timecode import parse_duration
 from .podcast_tags import PodcastTags, Person, Soundbite, TranscriptLink, UnsafeFeed, \
     item_key, read_podcast_tags
 
@@ -76,17 +77,12 @@ def plain_text(html: str) -> str:
 
 
 def read_duration(value) -> float | None:
-    """``itunes:duration``: seconds, ``MM:SS`` or ``H:MM:SS``."""
+    """``itunes:duration``: seconds, ``MM:SS``, ``H:MM:SS`` (or an ISO duration); None
+    for anything else, or nothing."""
     try:
-        fields = [float(f) for f in str(value).strip().split(":")]
+        return parse_duration(value) or None
     except ValueError:
         return None
-    if not fields or len(fields) > 3 or any(f < 0 for f in fields):
-        return None
-    seconds = 0.0
-    for f in fields:
-        seconds = seconds * 60 + f
-    return seconds or None
 
 
 def _enclosure(entry) -> tuple[str, str, int]:

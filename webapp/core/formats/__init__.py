@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import Warn
 from ..model import Cue, Transcript
+from ..timecode import clock, parse_clock
 
 
 @dataclass(kw_only=True)
@@ -22,3 +24,14 @@ class Draft(Cue):
 
 # What a reader returns: a transcript whose cues are still drafts.
 Parsed = Transcript
+
+
+def read_clock(value: str, line: int, warnings: list, what: str = "time",
+               check: str = "timing") -> float:
+    """A transcript's time (:func:`webapp.core.timecode.parse_clock`); a field of 60 or
+    more (``08:60``) is read as its author meant, with a warning naming the line."""
+    seconds, overflowed = parse_clock(value)
+    if overflowed:
+        warnings.append(Warn(f"{what} {value} has a field of 60 or more; read it as "
+                             f"{clock(seconds)} (check the {check})", line))
+    return seconds

@@ -11,15 +11,12 @@ paragraph (links, emphasis) is kept as its text; scripts and styles are dropped.
 """
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 
 from ..errors import InputError, Warn
-from ..timecode import parse_clock
+from ..timecode import parse_duration
 from . import Draft, Parsed
 
-_DURATION = re.compile(r"^P?T?(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?"
-                       r"(?:(?P<s>\d+(?:\.\d+)?)S)?$", re.IGNORECASE)
 _SKIPPED = {"script", "style", "template", "head", "title"}
 _BREAKS = {"br", "div", "li", "section", "article"}
 
@@ -31,20 +28,6 @@ def looks_like_html(head: str) -> bool:
     return start.startswith(("<!doctype html", "<html", "<body", "<cite", "<time", "<p",
                              "<div", "<section", "<article", "<meta", "<head")) \
         or (start.startswith("<") and ("<time" in start or "<cite" in start))
-
-
-def read_time(text: str) -> float:
-    """A ``<time>``'s value: ``1:02:03``, ``62:03.5`` or an ISO duration (``PT1H2M3S``)."""
-    value = text.strip()
-    try:
-        return parse_clock(value)[0]
-    except ValueError:
-        pass
-    match = _DURATION.match(value)
-    if not value or not match or not any(match.groupdict().values()):
-        raise ValueError(value)
-    parts = {k: float(v or 0) for k, v in match.groupdict().items()}
-    return round(parts["h"] * 3600 + parts["m"] * 60 + parts["s"], 3)
 
 
 class _Reader(HTMLParser):
@@ -92,7 +75,7 @@ class _Reader(HTMLParser):
     def _timed(self, value: str) -> None:
         line = self.getpos()[0]
         try:
-            self.start = (read_time(value), line)
+            self.start = (parse_duration(value), line)
         except ValueError:
             self.warnings.append(Warn(f"<time>{value[:40]}</time> is not a time we can read "
                                       f"(give H:MM:SS or MM:SS); its paragraph joins the one "

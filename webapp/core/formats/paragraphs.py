@@ -17,8 +17,8 @@ import re
 from typing import Callable, NamedTuple
 
 from ..errors import Warn
-from ..timecode import CLOCK, clock, parse_clock
-from . import Draft, Parsed
+from ..timecode import CLOCK
+from . import Draft, Parsed, read_clock
 
 _TS = rf"{CLOCK}(?:[.,]\d{{1,3}})?"
 REV_PAREN = re.compile(rf"^(?:(?P<speaker>\S.{{0,119}}?)\s*)?\((?P<ts>{_TS})\)(?::\s*(?P<text>.*)|\s*)$")
@@ -125,10 +125,7 @@ class _Reader:
 
     def timestamp(self, head: Head, number: int) -> None:
         self.close()
-        seconds, overflowed = parse_clock(head.ts)
-        if overflowed:
-            self.warnings.append(Warn(f"timestamp {head.ts} has a field of 60 or more; read it "
-                                      f"as {clock(seconds)} (check the timestamp)", number))
+        seconds = read_clock(head.ts, number, self.warnings, "timestamp", "timestamp")
         self.speaker = head.speaker or self.speaker
         self.drafts.append(Draft(start=seconds, text="", speaker=self.speaker, line=number))
         if head.text:

@@ -14,8 +14,7 @@ import html
 import re
 
 from ..errors import InputError, Warn
-from ..timecode import clock, parse_clock
-from . import Draft, Parsed
+from . import Draft, Parsed, read_clock
 
 TIMING = re.compile(r"^\s*(?P<start>\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)\s*-->\s*"
                     r"(?P<end>\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?)(?P<settings>.*)$")
@@ -54,14 +53,6 @@ def _blocks(text: str):
         yield start, block
 
 
-def _time(value: str, number: int, warnings: list) -> float:
-    seconds, overflowed = parse_clock(value)
-    if overflowed:
-        warnings.append(Warn(f"time {value} has a field of 60 or more; read it as "
-                             f"{clock(seconds)} (check the timing)", number))
-    return seconds
-
-
 def _clean(lines: list[str], vtt: bool) -> tuple[str | None, str]:
     joined = "\n".join(lines)
     voice = VOICE.search(joined)
@@ -87,8 +78,8 @@ def _read(text: str, vtt: bool) -> Parsed:
         if not match:
             raise InputError(f"cannot read the timing {lines[timing_at].strip()!r}; write it as "
                              f"'HH:MM:SS.mmm --> HH:MM:SS.mmm'", line=timing_line)
-        start = _time(match.group("start"), timing_line, warnings)
-        end = _time(match.group("end"), timing_line, warnings)
+        start = read_clock(match.group("start"), timing_line, warnings)
+        end = read_clock(match.group("end"), timing_line, warnings)
         speaker, body = _clean(lines[timing_at + 1:], vtt)
         if not body:
             warnings.append(Warn("a cue with no text; skipped it", timing_line))
