@@ -1,11 +1,14 @@
 """Query building: what a person types → a safe FTS5 expression (never raw syntax)."""
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
+import unicodedata
 
 import pytest
 
+from support import FIXTURES
 from webapp.core.search import TOKENIZE
 from webapp.core.search.query import (MAX_QUERY_CHARS, MAX_TERMS, QueryTooLong, clean,
                                       parse_query)
@@ -141,7 +144,7 @@ def test_random_hostile_input_behaves_alike_on_both_engines(tmp_path, pg_databas
     """The same 2,000 hostile queries through the whole search, on SQLite and on
     PostgreSQL: never an error, and the same cues found."""
     from search_support import write_episode
-    from webapp.core.library import Library
+    from webapp.core.episodes import Library
     from webapp.core.search import SearchIndex
 
     write_episode(tmp_path, "talk", "Talk", [
@@ -160,3 +163,20 @@ def test_random_hostile_input_behaves_alike_on_both_engines(tmp_path, pg_databas
         if found[0] != found[1]:
             differ.append((typed, found))
     assert differ == [], differ[:5]
+
+
+# The cutting of a query into terms is one table for Python and JavaScript (find in an
+# episode: tests/js/find-words.test.mjs); its words are given folded, as find compares them.
+TERM_CASES = json.loads((FIXTURES / "query_cases.json").read_text("utf-8"))["parse"]
+
+
+def _folded(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word)
+                   if not unicodedata.combining(c)).casefold()
+
+
+@pytest.mark.parametrize("case", TERM_CASES, ids=lambda case: case["q"][:30] or "empty")
+def test_terms_are_cut_as_find_in_the_page_cuts_them(case):
+    terms = [{"words": [_folded(w) for w in t.words], "phrase": t.phrase, "prefix": t.prefix,
+              "excluded": t.excluded} for t in parse_query(case["q"]).terms]
+    assert terms == case["terms"]

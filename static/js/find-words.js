@@ -9,13 +9,13 @@
 // it matches the words that begin with it ("metaverse"). Pure: tested in node.
 //
 //   const words = wordsOf(fold(text))        — per paragraph, once
-//   const query = parseFind("metav", {typing: true})
+//   const query = parseFind("metav", {typing: true})   — "-word" leaves paragraphs out
 //   findWords(perCue, query) → {matches: [{cue, from, to}], byCue, first}  (original offsets)
 import { originalRange } from "./fold.js";
 import { stem } from "./stem.js";
 
 const WORD = /[\p{L}\p{N}]+/gu;
-const QUOTED = /["“”„‟«»]([^"“”„‟«»]*)["“”„‟«»]?/g;
+const QUOTES = /["“”„‟«»]/;
 const MAX_TERMS = 24;
 const stems = new Map();
 
@@ -44,30 +44,38 @@ export function wordsOf(folded) {
   return { stems: found, raw, from: Int32Array.from(from), to: Int32Array.from(to), folded };
 }
 
-/** A folded query → terms [{stems: [..], prefix}] (a term of several stems is a phrase). */
+/** One ANDed part of a query, as webapp/core/search/query.py cuts it: the words of one
+ *  white-space-separated chunk outside quotes (several words: a phrase, as "don't" is
+ *  "don t"), or of one quoted stretch. ``prefix``: a trailing * on a last word of two or
+ *  more letters; ``excluded``: typed as -word, the paragraphs holding it are left out. */
+function chunkTerm(chunk, quoted) {
+  const words = chunk.match(WORD) || [];
+  const last = words[words.length - 1] || "";
+  const prefix = !quoted && /[\p{L}\p{N}]\*+$/u.test(chunk) && last.length >= 2;
+  const excluded = !quoted && /^-[\p{L}\p{N}]/u.test(chunk);
+  return { words, stems: words.map(stemOf), phrase: quoted || words.length > 1, prefix, excluded, quoted };
+}
+
+const termKey = (t) => JSON.stringify([t.words, t.phrase, t.prefix, t.excluded]);
+
+/** A folded query → terms [{words, stems, phrase, prefix, excluded}], by the rules of the
+ *  library search's parser (the shared table tests/fixtures/query_cases.json). */
 export function parseFind(foldedQuery, { typing = false } = {}) {
   const terms = [];
-  const add = (text, phrase, quoted) => {
-    const prefix = /\*\s*$/.test(text);
-    const found = text.match(WORD) || [];
-    if (!found.length) return;
-    if (phrase) terms.push({ stems: found.map(stemOf), words: found, prefix, quoted });
-    else for (const word of found) terms.push({ stems: [stemOf(word)], words: [word], prefix: false, quoted });
-    if (!phrase && prefix) terms[terms.length - 1].prefix = true;
+  const seen = new Set();
+  const add = (term) => {
+    if (!term.words.length || seen.has(termKey(term)) || terms.length >= MAX_TERMS) return;
+    seen.add(termKey(term));
+    terms.push(term);
   };
-  let last = 0;
-  QUOTED.lastIndex = 0;
-  for (let match; (match = QUOTED.exec(foldedQuery));) {
-    add(foldedQuery.slice(last, match.index), false, false);
-    add(match[1], true, true);
-    last = match.index + match[0].length;
-  }
-  add(foldedQuery.slice(last), false, false);
-  const kept = terms.slice(0, MAX_TERMS);
-  const tail = kept[kept.length - 1];
+  foldedQuery.split(QUOTES).forEach((piece, number) => {
+    if (number % 2) add(chunkTerm(piece, true));
+    else for (const chunk of piece.split(/\s+/)) if (chunk) add(chunkTerm(chunk, false));
+  });
+  const tail = terms[terms.length - 1];
   // typing the last word, not yet followed by a space or a closing quote
-  if (tail && typing && !tail.quoted && /[\p{L}\p{N}]$/u.test(foldedQuery)) tail.typing = true;
-  return kept;
+  if (tail && typing && !tail.quoted && !tail.excluded && /[\p{L}\p{N}]$/u.test(foldedQuery)) tail.typing = true;
+  return terms;
 }
 
 /** Does word ``k`` of ``words`` start the term (whole words, or the last as a prefix)? */
@@ -120,15 +128,23 @@ function runsIn(words, terms, prefixes) {
   return runs.map((run) => [run.from, run.to]);
 }
 
-/** Every match of ``terms`` in the cues' words (``perCue``: wordsOf per cue, in order). */
+/** Does one cue hold any of the left-out (-word) terms? */
+function holdsAny(words, excluded) {
+  return excluded.some((term) => occurrences(words, term, term.prefix).length > 0);
+}
+
+/** Every match of ``terms`` in the cues' words (``perCue``: wordsOf per cue, in order);
+ *  a cue holding a -word term has none. */
 export function findWords(perCue, terms) {
   const matches = [];
   const byCue = new Map();
   const first = new Map();
-  if (!terms.length) return { matches, byCue, first };
-  const prefixes = terms.map((term) => term.prefix || (term.typing && !anyWhole(perCue, term)));
+  const wanted = terms.filter((term) => !term.excluded);
+  const excluded = terms.filter((term) => term.excluded);
+  if (!wanted.length) return { matches, byCue, first };
+  const prefixes = wanted.map((term) => term.prefix || (term.typing && !anyWhole(perCue, term)));
   perCue.forEach((words, cue) => {
-    const runs = words ? runsIn(words, terms, prefixes) : null;
+    const runs = words && !holdsAny(words, excluded) ? runsIn(words, wanted, prefixes) : null;
     if (!runs || !runs.length) return;
     const ranges = runs.map(([a, b]) => originalRange(words.folded, words.from[a], words.to[b]));
     first.set(cue, matches.length);

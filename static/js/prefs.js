@@ -2,7 +2,8 @@
 //
 // Each choice is shown at once as a data attribute of <html> (the stylesheet and the
 // scripts read those) and kept for this browser in one cookie, which the server reads to
-// render every page in them from the first byte (webapp/core/preferences.py).
+// render every page in them from the first byte (webapp/core/preferences.py; the two agree
+// on tests/fixtures/prefs_cases.json).
 
 const COOKIE = "listenalong_prefs";
 const YEAR = 365 * 24 * 3600;
@@ -22,18 +23,30 @@ function current(form) {
   return values;
 }
 
-function save(values) {
+/** The cookie's value for these choices (the server reads it: parse() in preferences.py). */
+export function cookieValue(values) {
   const query = new URLSearchParams();
   for (const name of CHOICES) if (values[name]) query.set(name, values[name]);
   for (const name of SWITCHES) if (name in values) query.set(name, values[name] ? "1" : "0");
+  return query.toString();
+}
+
+/** The <html data-*> attributes these choices show (the server renders the same ones:
+ *  Preferences.html_attributes in preferences.py). */
+export function attributesOf(values) {
+  const shown = {};
+  for (const name of CHOICES) if (values[name]) shown[name] = values[name];
+  for (const name of SWITCHES) if (name in values) shown[name] = values[name] ? "on" : "off";
+  return shown;
+}
+
+function save(values) {
   const secure = window.location.protocol === "https:" ? "; Secure" : "";
-  document.cookie = `${COOKIE}=${query.toString()}; Path=/; Max-Age=${YEAR}; SameSite=Lax${secure}`;
+  document.cookie = `${COOKIE}=${cookieValue(values)}; Path=/; Max-Age=${YEAR}; SameSite=Lax${secure}`;
 }
 
 function apply(values) {
-  const root = document.documentElement.dataset;
-  for (const name of CHOICES) if (values[name]) root[name] = values[name];
-  for (const name of SWITCHES) if (name in values) root[name] = values[name] ? "on" : "off";
+  Object.assign(document.documentElement.dataset, attributesOf(values));
 }
 
 export function startPrefs(page, player) {

@@ -1,6 +1,7 @@
 // static/js/find-words.js: find in the page matches words by stem, as the library search
 // does, with the last word a prefix while it is being typed.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { fold, foldQuery } from "../../static/js/fold.js";
@@ -57,4 +58,20 @@ test("quotes make a phrase, punctuation splits words, accents and case fold", ()
 
 test("an explicit * asks for a prefix", () => {
   assert.deepEqual(find("buil*"), ["building", "builds", "built"]);
+});
+
+test("a query is cut into terms as the library search cuts it (the shared table)", () => {
+  const cases = JSON.parse(readFileSync(new URL("../fixtures/query_cases.json", import.meta.url)));
+  for (const { q, terms } of cases.parse) {
+    const got = parseFind(foldQuery(q)).map(({ words, phrase, prefix, excluded }) => ({ words, phrase, prefix, excluded }));
+    assert.deepEqual(got, terms, JSON.stringify(q));
+  }
+});
+
+test("-word leaves out the paragraphs holding it, as the library search does", () => {
+  assert.deepEqual(find("plan -naive"), []);
+  assert.deepEqual(find("small -nowhere"), ["small"]);
+  assert.deepEqual(find("-plan"), []); // nothing wanted: nothing found
+  assert.deepEqual(find("the -buil*"), ["the", "the", "The"]);
+  assert.deepEqual(find("the -metaverses"), ["the", "the"]);
 });
