@@ -39,12 +39,12 @@ class Chapters {
   /** To the next (+1) chapter, or back (-1): to the start of this one when more than three
    *  seconds of it have played (as a previous-track button does), else to the one before. */
   step(direction) {
-    const { audio } = this.player;
-    const here = this.indexAt(audio.currentTime);
+    const { media } = this.player;
+    const here = this.indexAt(media.time);
     let target = here + direction;
-    if (direction < 0 && here >= 0 && audio.currentTime - this.starts[here] > 3) target = here;
+    if (direction < 0 && here >= 0 && media.time - this.starts[here] > 3) target = here;
     if (target < 0 || target >= this.starts.length) return false;
-    this.player.seek(this.starts[target], { play: !audio.paused });
+    this.player.seek(this.starts[target], { play: !media.paused });
     return true;
   }
 
@@ -58,12 +58,12 @@ class Chapters {
   }
 
   listen() {
-    const { audio } = this.player;
+    const { media } = this.player;
     this.page.addEventListener("click", (event) => this.onClick(event));
     for (const name of ["timeupdate", "seeked", "seeking"]) {
-      audio.addEventListener(name, () => this.show(audio.currentTime));
+      media.on(name, () => this.show(media.time));
     }
-    this.page.addEventListener("listenalong:cuechange", () => this.show(audio.currentTime));
+    this.page.addEventListener("listenalong:cuechange", () => this.show(media.time));
     if (!this.menu) return;
     this.menu.addEventListener("toggle", () => {
       const item = this.items[this.current];
@@ -85,12 +85,12 @@ export function startChapters(page, player) {
   const chapters = new Chapters(page, player);
   if (chapters.starts.length === 0) return null;
   chapters.listen();
-  player.chapters = chapters; // the { and } keys (player-keys.js)
+  player.setChapters(chapters); // the { and } keys (player-keys.js)
   const { scrubber } = player.controls || {};
   if (scrubber) {
     scrubber.marks("scrub-chapters", chapters.starts.filter((s) => s > 0));
     scrubber.sectionAt = (seconds) => chapters.titles[chapters.indexAt(seconds)] || "";
   }
-  chapters.show(player.audio.currentTime);
+  chapters.show(player.media.time);
   return chapters;
 }

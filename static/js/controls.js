@@ -119,23 +119,23 @@ export class Scrubber {
     this.dragging = false;
     this.element.classList.remove("scrubber--dragging");
     this.tip.hidden = true;
-    this.player.seek(this.timeAtX(event.clientX), { play: !this.player.audio.paused });
+    this.player.seek(this.timeAtX(event.clientX), { play: !this.player.media.paused });
   }
 
   onKey(event) {
-    const { audio } = this.player;
+    const { media } = this.player;
     let target = null;
     if ((event.key === " " || event.key === "k") && !event.repeat) {
       event.preventDefault(); // the scrubber keeps the player's play/pause keys
       this.player.toggle();
       return;
     }
-    if (event.key in SKIP_KEYS) target = audio.currentTime + SKIP_KEYS[event.key];
+    if (event.key in SKIP_KEYS) target = media.time + SKIP_KEYS[event.key];
     else if (event.key === "Home") target = 0;
     else if (event.key === "End") target = Math.max(0, this.duration() - 1);
     if (target === null || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
-    this.player.seek(target, { play: !audio.paused });
+    this.player.seek(target, { play: !media.paused });
   }
 
   listen() {
@@ -167,7 +167,7 @@ export class Controls {
   constructor(player, box) {
     this.player = player;
     this.box = box;
-    this.audio = player.audio;
+    this.media = player.media;
     this.playButton = box.querySelector("#ctl-play");
     this.now = box.querySelector("#ctl-now");
     this.left = box.querySelector("#ctl-left");
@@ -182,7 +182,7 @@ export class Controls {
   }
 
   update() {
-    const t = this.audio.currentTime;
+    const t = this.media.time;
     if (!this.scrubber.dragging) this.scrubber.show(t);
     const whole = Math.floor(t);
     if (whole === this.shownSecond) return;
@@ -193,43 +193,43 @@ export class Controls {
   }
 
   showPlaying() {
-    const paused = this.audio.paused;
+    const { paused } = this.media;
     this.box.classList.toggle("controls--playing", !paused);
     this.playButton.setAttribute("aria-label", paused ? "Play" : "Pause");
     this.playButton.title = paused ? "Play (k)" : "Pause (k)";
   }
 
   showVolume() {
-    const muted = this.audio.muted || this.audio.volume === 0;
+    const { media } = this;
+    const muted = media.muted || media.volume === 0;
     this.mute.setAttribute("aria-pressed", String(muted));
     this.box.classList.toggle("controls--muted", muted);
-    if (this.volume && Number(this.volume.value) !== this.audio.volume) this.volume.value = String(this.audio.volume);
+    if (this.volume && Number(this.volume.value) !== media.volume) this.volume.value = String(media.volume);
   }
 
   listen() {
-    const { audio, player } = this;
+    const { media, player } = this;
     for (const button of this.box.querySelectorAll("button")) noFocusAfterClick(button);
     this.playButton.addEventListener("click", () => player.toggle());
     for (const skip of this.box.querySelectorAll("[data-skip]")) {
-      skip.addEventListener("click", () => player.seek(audio.currentTime + Number(skip.dataset.skip),
-        { play: !audio.paused }));
+      skip.addEventListener("click", () => player.seek(media.time + Number(skip.dataset.skip),
+        { play: !media.paused }));
     }
     this.mute.addEventListener("click", () => {
-      audio.muted = !audio.muted;
+      media.toggleMute();
       this.showVolume(); // at once: volumechange comes a task later
     });
     if (this.volume) {
       this.volume.addEventListener("input", () => {
-        audio.volume = Number(this.volume.value);
-        audio.muted = audio.volume === 0;
+        media.setVolume(Number(this.volume.value));
       });
     }
     const update = () => this.update();
     for (const name of ["timeupdate", "seeked", "seeking", "durationchange", "loadedmetadata"]) {
-      audio.addEventListener(name, update);
+      media.on(name, update);
     }
-    for (const name of ["play", "pause", "ended"]) audio.addEventListener(name, () => this.showPlaying());
-    audio.addEventListener("volumechange", () => this.showVolume());
+    for (const name of ["play", "pause", "ended"]) media.on(name, () => this.showPlaying());
+    media.on("volumechange", () => this.showVolume());
   }
 }
 
@@ -239,7 +239,6 @@ export function startControls(player) {
   if (!box) return null;
   const controls = new Controls(player, box);
   box.hidden = false;
-  player.audio.controls = false;
-  player.audio.classList.add("player--enhanced");
+  player.media.enhance();
   return controls;
 }

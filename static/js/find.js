@@ -252,7 +252,7 @@ export class Find {
       return;
     }
     const player = this.player;
-    const here = player.current >= 0 ? player.current : player.indexAt(player.audio.currentTime);
+    const here = player.current >= 0 ? player.current : player.indexAt(player.media.time);
     let index;
     if (direction > 0) {
       index = matches.findIndex((m) => m.cue >= Math.max(0, here));

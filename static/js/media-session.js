@@ -14,13 +14,13 @@ function setHandler(session, action, handler) {
 }
 
 function updatePosition(session, player) {
-  const { audio } = player;
+  const { media } = player;
   const duration = player.duration();
   if (!session.setPositionState || !(duration > 0)) return;
   try {
     session.setPositionState({
-      duration, playbackRate: audio.playbackRate || 1,
-      position: Math.min(duration, Math.max(0, audio.currentTime)),
+      duration, playbackRate: media.rate,
+      position: Math.min(duration, Math.max(0, media.time)),
     });
   } catch {
     // a transient state (position past a duration that is still changing)
@@ -30,25 +30,25 @@ function updatePosition(session, player) {
 export function startMediaSession(player, title, artwork) {
   const session = navigator.mediaSession;
   if (!session || typeof window.MediaMetadata !== "function") return null;
-  const { audio } = player;
+  const { media } = player;
   session.metadata = new window.MediaMetadata({
     title, artist: "Listenalong", album: "Listenalong",
     artwork: artwork ? [{ src: artwork, sizes: "512x512", type: "image/png" }] : [],
   });
   setHandler(session, "play", () => player.play());
-  setHandler(session, "pause", () => audio.pause());
+  setHandler(session, "pause", () => media.pause());
   setHandler(session, "seekbackward", (details) => player.seekBy(-(details.seekOffset || SKIP_BACK)));
   setHandler(session, "seekforward", (details) => player.seekBy(details.seekOffset || SKIP_FORWARD));
   setHandler(session, "seekto", (details) => {
-    if (Number.isFinite(details.seekTime)) player.seek(details.seekTime, { play: !audio.paused });
+    if (Number.isFinite(details.seekTime)) player.seek(details.seekTime, { play: !media.paused });
   });
   setHandler(session, "previoustrack", () => player.stepCue(-1));
   setHandler(session, "nexttrack", () => player.stepCue(1));
   const position = () => updatePosition(session, player);
   for (const name of ["loadedmetadata", "ratechange", "seeked", "play", "pause"]) {
-    audio.addEventListener(name, position);
+    media.on(name, position);
   }
-  audio.addEventListener("play", () => { session.playbackState = "playing"; });
-  audio.addEventListener("pause", () => { session.playbackState = "paused"; });
+  media.on("play", () => { session.playbackState = "playing"; });
+  media.on("pause", () => { session.playbackState = "paused"; });
   return session;
 }

@@ -39,7 +39,7 @@ function actionFor(key, player, helpers) {
     case "}": return () => helpers.chapter(1);
     case "<": return () => helpers.speed(-1);
     case ">": return () => helpers.speed(1);
-    case "m": case "M": return () => { player.audio.muted = !player.audio.muted; };
+    case "m": case "M": return () => player.media.toggleMute();
     case "/": return helpers.find;
     case "?": return helpers.help;
     default: return null;
@@ -51,14 +51,13 @@ function changeSpeed(player, direction) {
   const select = player.page.querySelector("#speed");
   if (!select) return;
   const rates = Array.from(select.options, (o) => Number(o.value));
-  const now = player.audio.playbackRate || 1;
+  const now = player.media.rate;
   let index = rates.findIndex((rate) => rate >= now - 1e-9);
   if (index < 0) index = rates.length - 1;
   if (direction < 0 && rates[index] >= now - 1e-9) index -= 1;
   else if (direction > 0 && rates[index] <= now + 1e-9) index += 1;
   const rate = rates[Math.min(rates.length - 1, Math.max(0, index))];
-  player.audio.defaultPlaybackRate = rate;
-  player.audio.playbackRate = rate;
+  player.media.rate = rate;
 }
 
 export function startKeys(player) {
@@ -67,7 +66,7 @@ export function startKeys(player) {
   const button = page.querySelector("#shortcuts-button");
   const helpers = {
     speed: (direction) => changeSpeed(player, direction),
-    // false: the episode has no chapters (player.chapters is set by chapters.js)
+    // false: the episode has no chapters (chapters.js gives them: player.setChapters)
     chapter: (direction) => (player.chapters ? player.chapters.step(direction) : false),
     help() {
       if (dialog && !dialog.open) dialog.showModal();

@@ -32,7 +32,7 @@ function keepPlace(player, key) {
     if (!store) return;
     const { follower } = player;
     const top = firstBelow(player.cues, follower.viewTop());
-    const place = { t: player.audio.currentTime, following: follower.following, top };
+    const place = { t: player.media.time, following: follower.following, top };
     try {
       store.setItem(key, JSON.stringify(place));
     } catch {
@@ -73,16 +73,16 @@ function offerPlay(player, start) {
   if (time) time.textContent = shortClock(start);
   const hide = () => { prompt.hidden = true; };
   player.page.addEventListener("listenalong:refused", () => {
-    if (!player.audio.paused) return;
+    if (!player.media.paused) return;
     prompt.hidden = false;
   }, { once: true });
   if (button) {
     button.addEventListener("click", () => {
       hide();
-      player.seek(player.audio.currentTime, { play: true, scroll: true });
+      player.seek(player.media.time, { play: true, scroll: true });
     });
   }
-  player.audio.addEventListener("playing", hide, { once: true });
+  player.media.on("playing", hide, { once: true });
 }
 
 export function startLanding(player, moment, memory) {
@@ -97,7 +97,7 @@ export function startLanding(player, moment, memory) {
   } else if (place) {
     memory.dismiss();
     restorePlace(player, place);
-  } else if (player.audio.currentTime > 0) {
+  } else if (player.media.time > 0) {
     player.sync();
   }
 }

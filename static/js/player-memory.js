@@ -37,19 +37,18 @@ function write(key, value) {
 
 /** The playback speed, the same for every episode: applied on load, saved on change. */
 function rememberSpeed(player) {
-  const { page, audio } = player;
+  const { page, media } = player;
   const select = page.querySelector("#speed");
   const rates = select ? Array.from(select.options, (o) => Number(o.value)) : [];
   function applyRate(rate) {
-    audio.defaultPlaybackRate = rate;
-    audio.playbackRate = rate;
+    media.rate = rate;
   }
   const savedRate = Number(read(SPEED_KEY));
   if (savedRate && rates.includes(savedRate)) {
     applyRate(savedRate);
     select.value = String(select.options[rates.indexOf(savedRate)].value);
     // Loading the source resets playbackRate to defaultPlaybackRate; be sure it sticks.
-    audio.addEventListener("loadedmetadata", () => applyRate(savedRate), { once: true });
+    media.on("loadedmetadata", () => applyRate(savedRate), { once: true });
   }
   if (select) {
     select.addEventListener("change", () => {
@@ -57,8 +56,8 @@ function rememberSpeed(player) {
       if (rate > 0) applyRate(rate);
     });
   }
-  audio.addEventListener("ratechange", () => {
-    const rate = audio.playbackRate;
+  media.on("ratechange", () => {
+    const rate = media.rate;
     if (!(rate > 0)) return;
     write(SPEED_KEY, String(rate));
     if (select && rates.includes(rate)) select.value = select.options[rates.indexOf(rate)].value;
@@ -68,28 +67,28 @@ function rememberSpeed(player) {
 /** The position in this episode: saved while playing, on pause and on leaving; cleared
  *  near the start and the end. Returns the key it is kept under. */
 function rememberPosition(player) {
-  const { audio } = player;
+  const { media } = player;
   const positionKey = POSITION_PREFIX + (player.page.dataset.slug || "");
   let lastSave = 0;
   // Only overwrite the saved position once this visit has actually played or moved.
   let started = false;
   function savePosition() {
-    const t = audio.currentTime;
+    const t = media.time;
     const length = player.duration();
     if (t < MARGIN || (length && t > length - MARGIN)) write(positionKey, null);
     else write(positionKey, JSON.stringify({ t: Math.round(t * 10) / 10, saved: Date.now() }));
     lastSave = performance.now();
   }
-  audio.addEventListener("timeupdate", () => {
-    if (!audio.paused && performance.now() - lastSave >= SAVE_EVERY_MS) savePosition();
+  media.on("timeupdate", () => {
+    if (!media.paused && performance.now() - lastSave >= SAVE_EVERY_MS) savePosition();
   });
-  audio.addEventListener("pause", savePosition);
-  audio.addEventListener("ended", () => write(positionKey, null));
+  media.on("pause", savePosition);
+  media.on("ended", () => write(positionKey, null));
   window.addEventListener("pagehide", () => {
     if (started) savePosition();
   });
-  audio.addEventListener("playing", () => { started = true; });
-  audio.addEventListener("seeked", () => { started = true; });
+  media.on("playing", () => { started = true; });
+  media.on("seeked", () => { started = true; });
   return positionKey;
 }
 
@@ -124,7 +123,7 @@ function offerResume(player, banner, positionKey, dismiss) {
     player.seek(0);
   });
   // Choosing a place some other way (a click in the transcript, the controls) answers it.
-  player.audio.addEventListener("playing", dismiss, { once: true });
+  player.media.on("playing", dismiss, { once: true });
 }
 
 /** Speed and position memory; ``moment`` is where the URL asked to start (time.js

@@ -8,17 +8,17 @@ const PRECISE_WINDOW = 1; // check every animation frame within this of the end
 export class RangePlayback {
   constructor(player) {
     this.player = player;
-    this.audio = player.audio;
+    this.media = player.media;
     this.range = null;
     this.frame = 0;
     const watch = () => {
       if (!this.frame) this.check();
     };
-    this.audio.addEventListener("timeupdate", watch);
-    this.audio.addEventListener("playing", watch);
-    this.audio.addEventListener("seeking", () => {
+    this.media.on("timeupdate", watch);
+    this.media.on("playing", watch);
+    this.media.on("seeking", () => {
       if (!this.range) return;
-      const t = this.audio.currentTime;
+      const t = this.media.time;
       if (t < this.range.start - 1 || t > this.range.end) this.range = null; // went elsewhere
     });
   }
@@ -26,13 +26,13 @@ export class RangePlayback {
   check() {
     this.frame = 0;
     if (!this.range) return;
-    const t = this.audio.currentTime;
+    const t = this.media.time;
     if (t >= this.range.end - END_SLACK) {
       this.range = null;
-      this.audio.pause();
+      this.media.pause();
       return;
     }
-    if (!this.audio.paused && this.range.end - t <= PRECISE_WINDOW) {
+    if (!this.media.paused && this.range.end - t <= PRECISE_WINDOW) {
       this.frame = requestAnimationFrame(() => this.check());
     }
   }

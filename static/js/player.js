@@ -1,9 +1,21 @@
 // The listening-while-reading player: keeps the transcript in step with the audio.
 //
 //   const player = startPlayer(page);
-//   player.audio, player.cues, player.starts, player.indexAt(s), player.current,
-//   player.seek(s, {play, scroll}), player.seekBy(delta), player.stepCue(delta),
-//   player.playRange(start, end), player.follow(), player.duration();
+//
+// What other modules may use — the Player's whole surface; they add nothing to it:
+//   fields (set here, read elsewhere):
+//     player.page      the <main> element of the episode page or embed
+//     player.media     the audio, through its one adapter (media.js): time, paused, rate…
+//     player.cues      the cue elements, in order; player.starts their start times
+//     player.layout    the cue groups' layout (cue-layout.js)
+//     player.follower  the reading pane's scrolling (player-follow.js)
+//     player.words     the word highlight and word timings (player-words.js)
+//     player.controls  the page's own controls with their scrubber (controls.js), or null
+//     player.chapters  the episode's chapters (chapters.js, through setChapters), or null
+//     player.stats     timing counters for bench/bench_playback.py
+//   methods: current (getter), indexAt(s), duration(), seek(s, {play, scroll}),
+//     seekBy(delta), stepCue(delta), playRange(start, end), play(), toggle(), follow(),
+//     timeAt(cue, offset), sync(), refreshHighlight(), setChapters(chapters);
 //   the page fires "listenalong:cuechange" {index, previous} and, when the browser
 //   refuses to start playback by itself, "listenalong:refused".
 //
@@ -19,6 +31,7 @@ import { startLanding } from "./player-landing.js";
 import { startControls } from "./controls.js";
 import { startMediaSession } from "./media-session.js";
 import { CueLayout } from "./cue-layout.js";
+import { Media } from "./media.js";
 import { textOffset } from "./text-marks.js";
 import { fragmentMoment, lastAtOrBefore, startMoment } from "./time.js";
 
@@ -55,7 +68,7 @@ function caretOffset(text, event) {
 export class Player {
   constructor(page) {
     this.page = page;
-    this.audio = page.querySelector("#player");
+    this.media = new Media(page.querySelector("#player"));
     this.list = page.querySelector("#cues");
     // The cues, in order.
     this.cues = this.list ? Array.from(this.list.getElementsByClassName("cue")) : [];
@@ -69,7 +82,14 @@ export class Player {
     this.frame = 0;
     this.follower = new Follower(this);
     this.ranges = new RangePlayback(this);
+    this.controls = null; // startPlayer sets them
+    this.chapters = null; // setChapters, when the episode has some
     this.listen();
+  }
+
+  /** The episode's chapters (chapters.js): the { and } keys step through them. */
+  setChapters(chapters) {
+    this.chapters = chapters;
   }
 
   get current() {
@@ -83,9 +103,7 @@ export class Player {
 
   /** The episode's length: the audio's once known, else the server's figure. */
   duration() {
-    const { audio } = this;
-    return Number.isFinite(audio.duration) && audio.duration > 0
-      ? audio.duration : Number(this.page.dataset.duration) || 0;
+    return this.media.duration || Number(this.page.dataset.duration) || 0;
   }
 
   setCurrent(index) {
@@ -105,7 +123,7 @@ export class Player {
   /** Bring the highlight in line with the audio's position. */
   sync() {
     const began = performance.now();
-    const t = this.audio.currentTime;
+    const t = this.media.time;
     const { starts } = this;
     let index = this.currentIndex;
     const inside = index >= 0 && starts[index] <= t && (index + 1 >= starts.length || t < starts[index + 1]);
@@ -117,17 +135,17 @@ export class Player {
 
   tick() {
     this.sync();
-    this.frame = this.audio.paused ? 0 : requestAnimationFrame(() => this.tick());
+    this.frame = this.media.paused ? 0 : requestAnimationFrame(() => this.tick());
   }
 
   play() {
-    const promise = this.audio.play();
+    const promise = this.media.play();
     // Autoplay may be refused until the reader interacts: stay paused, and say so (the
     // landing offers a "Play from …" button).
     if (promise && promise.catch) {
       promise.catch((error) => {
         if (error && error.name === "NotAllowedError") {
-          this.page.dispatchEvent(new CustomEvent("listenalong:refused", { detail: { at: this.audio.currentTime } }));
+          this.page.dispatchEvent(new CustomEvent("listenalong:refused", { detail: { at: this.media.time } }));
         }
       });
     }
@@ -135,7 +153,7 @@ export class Player {
 
   /** Forward (or back, negative) by ``delta`` seconds, playing on if playing. */
   seekBy(delta) {
-    this.seek(this.audio.currentTime + delta, { play: !this.audio.paused });
+    this.seek(this.media.time + delta, { play: !this.media.paused });
   }
 
   /** To the start of the next (+1) or previous (-1) cue. */
@@ -143,28 +161,28 @@ export class Player {
     const here = this.current;
     const next = Math.min(this.cues.length - 1, Math.max(0, (here < 0 ? -1 : here) + delta));
     if (next === here || next < 0) return;
-    this.seek(this.starts[next], { play: !this.audio.paused });
+    this.seek(this.starts[next], { play: !this.media.paused });
   }
 
   toggle() {
-    if (this.audio.paused) this.play();
-    else this.audio.pause();
+    if (this.media.paused) this.play();
+    else this.media.pause();
   }
 
   /** Jump to ``seconds``; play unless told not to; follow and show that cue. */
   seek(seconds, { play = true, scroll = true } = {}) {
     let target = Math.max(0, Number(seconds) || 0);
-    const duration = Number.isFinite(this.audio.duration) ? this.audio.duration : Number(this.page.dataset.duration);
+    const duration = this.duration();
     if (duration > 0) target = Math.min(target, duration);
     // Show the place right away even when the audio has not loaded its metadata yet.
     const index = this.indexAt(target);
     if (index !== this.currentIndex) this.setCurrent(index);
     const apply = () => {
-      this.audio.currentTime = target;
+      this.media.time = target;
       this.sync();
     };
-    if (this.audio.readyState >= 1) apply();
-    else this.audio.addEventListener("loadedmetadata", apply, { once: true });
+    if (this.media.ready) apply();
+    else this.media.on("loadedmetadata", apply, { once: true });
     this.follow({ scroll: false });
     if (scroll) this.follower.scrollSoon(index >= 0 ? index : 0);
     if (play) this.play();
@@ -227,19 +245,19 @@ export class Player {
     const index = this.currentIndex;
     if (index < 0) return;
     this.sentences.setCue(this.words.has(index) ? null : this.cues[index]);
-    if (!this.words.update(this.audio.currentTime)) this.sentences.update(this.audio.currentTime);
+    if (!this.words.update(this.media.time)) this.sentences.update(this.media.time);
   }
 
   listen() {
-    const { audio } = this;
+    const { media } = this;
     if (this.list) this.list.addEventListener("click", (event) => this.onClick(event));
     const startTicking = () => {
       if (!this.frame) this.frame = requestAnimationFrame(() => this.tick());
     };
-    audio.addEventListener("timeupdate", () => this.sync());
-    audio.addEventListener("seeked", () => this.sync());
-    audio.addEventListener("play", startTicking);
-    audio.addEventListener("playing", startTicking);
+    media.on("timeupdate", () => this.sync());
+    media.on("seeked", () => this.sync());
+    media.on("play", startTicking);
+    media.on("playing", startTicking);
     // A changed #t= is followed (the page's own start is read once, by startPlayer).
     window.addEventListener("hashchange", () => {
       const moment = fragmentMoment(window.location.hash, this.duration());

@@ -99,7 +99,7 @@ export class ShareDialog {
   open() {
     const { player } = this;
     this.picked = this.share.selected();
-    this.at = Math.floor(player.audio.currentTime || 0);
+    this.at = Math.floor(player.media.time || 0);
     this.fields.now.textContent = shortClock(this.at);
     const index = Math.max(0, player.current >= 0 ? player.current : player.indexAt(this.at));
     let start = player.starts[index] || 0;

@@ -103,7 +103,7 @@ export class Share {
   quoteNowText() {
     const { player } = this;
     if (!player.cues.length) return "";
-    const here = player.current >= 0 ? player.current : player.indexAt(player.audio.currentTime);
+    const here = player.current >= 0 ? player.current : player.indexAt(player.media.time);
     const index = Math.max(0, here);
     const start = player.starts[index];
     return this.quoteLine(this.cueText(index), index, this.linkTo(start));
@@ -242,7 +242,7 @@ export function startShare(page, player) {
     shareButton.addEventListener("mousedown", (event) => event.preventDefault());
     shareButton.addEventListener("click", () => {
       if (dialog) dialog.open();
-      else share.share(share.linkTo(Math.floor(player.audio.currentTime || 0)));
+      else share.share(share.linkTo(Math.floor(player.media.time || 0)));
     });
   }
   new SelectionPopover(share, shareButton);
