@@ -91,9 +91,12 @@ def test_clicking_text_seeks_into_that_cue_but_selecting_text_does_not(page, see
     page.evaluate(f"{AUDIO}.pause()")
     before = page.evaluate(f"{AUDIO}.currentTime")
 
-    # Dragging across another cue's text selects it: that must not seek.
+    # Dragging across another cue's text selects it: that must not seek. (The seek's
+    # smooth scroll must be over first, or the text moves under the pointer.)
+    settle_scrolling(page)
     other = page.locator("#cue-14 .cue-text")
     other.scroll_into_view_if_needed()
+    settle_scrolling(page)
     box = other.bounding_box()
     page.mouse.move(box["x"] + 5, box["y"] + 8)
     page.mouse.down()
