@@ -172,7 +172,10 @@ class Library:
             if version is None:
                 return None
             opened = self._cache.get(slug)
-            if opened is None or opened.version != version:
+            if opened is not None and opened.version == version:
+                if opened.words is not None or not words:
+                    return opened       # the common case: nothing to read
+            else:
                 opened = self._read(slug, version)
                 if opened is None:
                     return None
