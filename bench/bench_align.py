@@ -40,30 +40,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from speech_support import speech_episode  # noqa: E402
+from speech_support import seed_paragraphs as paragraphs, speech_episode  # noqa: E402
 from webapp.core import read_transcript  # noqa: E402
-
-SEED = ROOT.parent / "shared" / "seeds" / "000_a039187f8522a416.txt"
-WORDS_PER_SECOND = 2.9   # flite's pace, to pick enough paragraphs for the minutes asked
-
-
-def paragraphs(minutes: float) -> list[tuple[str, str]]:
-    """Seed paragraphs as plain words (and sentence punctuation), enough for ``minutes``."""
-    out, words = [], 0
-    for cue in read_transcript(SEED).cues:
-        text = " ".join(w for w in cue.text.split() if re.fullmatch(r"[A-Za-z']+[.,?!]?", w))
-        if len(text.split()) < 5:
-            continue
-        out.append((cue.speaker or "Host", text))
-        words += len(text.split())
-        if words / WORDS_PER_SECOND >= minutes * 60:
-            return out
-    return out
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 ALIGN = """
@@ -95,7 +73,7 @@ def errors(cues, words, truth):
         for (start, _), onset in zip(spans, onsets):
             estimated.append(abs(cue.start + (cue.end - cue.start) * start / len(text) - onset))
         if entry:
-            aligned += [abs(ms / 1000 - onset) for (ms, _, _), onset in zip(entry["words"], onsets)]
+            aligned += [abs(ms / 1000 - onset) for (ms, *_), onset in zip(entry["words"], onsets)]
     return aligned, estimated
 
 
@@ -173,7 +151,7 @@ def main() -> int:
         aligned, estimated = errors(original, data["cues"], truth)
         texts = [c.text for c in library.transcript("talk").cues]
         timed = [(ms / 1000, texts[i][a:b]) for i, e in enumerate(data["cues"]) if e
-                 for ms, a, b in e["words"]]
+                 for ms, a, b, *_ in e["words"]]
         samples = timed[:: max(1, len(timed) // 40)]
         report(run, aligned, estimated, episode.duration,
                page_ratio(folder / "media", args.loads, samples), len(samples))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from speech_support import align_and_store, speech_episode
 from support import make_audio
 from webapp.core.alignment.aligner import CueWords
-from webapp.core.alignment.episode import AlignmentMismatch, windows, written_words
+from webapp.core.alignment.episode import AlignmentMismatch, written_words
 from webapp.core.alignment.normalize import Token, tokens
 from webapp.core.episodes import WORDS_FILE, Library, read_words
 from webapp.core.model import Cue
@@ -49,14 +50,9 @@ def test_written_words_take_their_first_tokens_onset_and_fill_gaps_between_neigh
     text = "one zyxwv $5 three"
     found = tokens(text)
     result = CueWords(found, [1.0, None, 2.0, 2.2, 3.0])   # zyxwv: not in the dictionary
-    assert written_words(result) == [[1000, 0, 3], [1500, 4, 9], [2000, 10, 12], [3000, 13, 18]]
+    assert written_words(result) == [[1000, 0, 3], [1500, 4, 9, 1], [2000, 10, 12], [3000, 13, 18]]
     backwards = CueWords([Token("a", 0, 1), Token("b", 2, 3)], [2.0, 1.0])
     assert written_words(backwards) == [[2000, 0, 1], [2000, 2, 3]]
-
-
-def test_windows_reach_before_the_cue_and_past_the_next_cue_start():
-    cues = [Cue(0, 5, "a"), Cue(5, 9, "b"), Cue(9, 12, "c")]
-    assert windows(cues, 12.5) == [(0.0, 6.0), (3.0, 10.0), (7.0, 12.5)]
 
 
 PARAGRAPHS = [
@@ -84,9 +80,9 @@ def test_flite_speech_aligns_to_its_word_onsets(tmp_path, spoken):
     errors = []
     for cue, entry, onsets in zip(cues, data["cues"], truth):
         words = entry["words"]
-        assert [cue.text[a:b] for _, a, b in words] == [w.strip(".,?!") for w in cue.text.split()]
+        assert [cue.text[a:b] for _, a, b, *_ in words] == [w.strip(".,?!") for w in cue.text.split()]
         assert len(words) == len(onsets)
-        errors += [abs(ms / 1000 - t) for (ms, _, _), t in zip(words, onsets)]
+        errors += [abs(ms / 1000 - t) for (ms, *_), t in zip(words, onsets)]
         assert abs(cue.start - onsets[0]) < 0.1             # the cue starts at its first word
     assert statistics.median(errors) < 0.04 and max(errors) < 0.25
     assert any(abs(a - b) > 0.1 for a, b in zip(estimated, [c.start for c in cues]))
@@ -203,7 +199,7 @@ def test_word_level_vtt_has_timestamp_tags_and_is_valid(aligned_client, validate
     vtt = client.get("/episodes/talk/transcript.vtt?words=1").get_data(as_text=True)
     assert validate_vtt(vtt) == {"errors": [], "cues": 4}
     first = vtt.split("\n\n")[1]
-    assert "<v Mira>The <00:00:00.280>lighthouse <00:00:00." in first
+    assert re.search(r"<v Mira>The <00:00:00\.[23]\d0>lighthouse <00:00:00\.\d+>keeper", first)
     plain = client.get("/episodes/talk/transcript.vtt").get_data(as_text=True)
     assert "<00:" not in plain                                    # the file stays paragraphs
 
@@ -222,7 +218,7 @@ def test_no_words_means_no_words_url_and_a_404(tmp_path, spoken):
 def word_onset(library, cue: int, word: str) -> float:
     words = read_words(library.folder("talk"))["cues"][cue]["words"]
     text = library.transcript("talk").cues[cue].text
-    return next(ms / 1000 for ms, a, b in words if text[a:b] == word)
+    return next(ms / 1000 for ms, a, b, *_ in words if text[a:b] == word)
 
 
 def test_library_search_results_start_at_the_matched_word(aligned_client):

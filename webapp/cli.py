@@ -94,7 +94,7 @@ def _align_one(library, slug: str, args) -> None:
     """Align one episode with a progress bar; its summary (and report) on stderr."""
     from .core.alignment.episode import align_episode
 
-    bar = _ProgressBar(sys.stderr, "paragraphs")
+    bar = _ProgressBar(sys.stderr, "parts of the audio heard")
     try:
         alignment = align_episode(library, slug, workers=args.workers, progress=bar)
     finally:

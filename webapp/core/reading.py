@@ -11,6 +11,7 @@ from .formats import Parsed
 from .formats.html_transcript import looks_like_html, read_html
 from .formats.json_segments import read_json
 from .formats.paragraphs import OTTER, read_otter, read_rev, rev_head
+from .formats.plain_text import read_plain
 from .formats.timed_blocks import TIMING, read_srt, read_vtt
 from .model import Transcript
 from .timing import to_cues
@@ -44,11 +45,27 @@ def detect(text: str) -> str:
     if any(OTTER.match(line.strip()) for line in lines):
         return "otter"
     raise InputError("no timestamps found; expected 'Speaker (MM:SS):' lines (Rev), "
-                     "'Name  0:00' (Otter), SRT, WebVTT, JSON or HTML; pick one with --from")
+                     "'Name  0:00' (Otter), SRT, WebVTT, JSON or HTML; pick one with --from, "
+                     "or add it with its audio (listenalong add FILE --audio AUDIO) to time "
+                     "it from the audio")
 
 
-def parse_text(text: str, fmt: str | None = None, duration: float | None = None) -> Transcript:
-    """Read decoded transcript text into a :class:`Transcript`."""
+def parse_text(text: str, fmt: str | None = None, duration: float | None = None,
+               untimed: bool = False) -> Transcript:
+    """Read decoded transcript text into a :class:`Transcript`. With ``untimed`` (the
+    audio is there to time it, so ``duration`` is known), text with no timestamps is read
+    as plain paragraphs whose starts are estimates."""
+    if untimed and duration and fmt is None:
+        try:
+            detect(text)
+        except InputError:
+            fmt = "text"
+    if fmt == "text" and duration:
+        parsed = read_plain(text, duration)
+        if not parsed.cues:
+            raise InputError("the transcript holds no text")
+        return Transcript(cues=to_cues(parsed.cues, duration), notes="",
+                          warnings=parsed.warnings)
     name = fmt or detect(text)
     if name not in READERS:
         raise InputError(f"unknown format {name!r}; use one of: {', '.join(FORMAT_NAMES)}")
@@ -90,12 +107,13 @@ def read_bytes(path: str | os.PathLike, limit: int = MAX_BYTES) -> bytes:
 
 
 def read_transcript(path: str | os.PathLike, fmt: str | None = None,
-                    duration: float | None = None) -> Transcript:
-    """Read a transcript file. Errors and warnings name ``path``."""
+                    duration: float | None = None, untimed: bool = False) -> Transcript:
+    """Read a transcript file (``untimed``: see :func:`parse_text`). Errors and warnings
+    name ``path``."""
     name = os.fspath(path)
     data = read_bytes(name)
     try:
-        transcript = parse_text(decode(data), fmt, duration)
+        transcript = parse_text(decode(data), fmt, duration, untimed)
     except InputError as error:
         raise error.located(name)
     for warning in transcript.warnings:

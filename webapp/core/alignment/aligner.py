@@ -1,13 +1,12 @@
-"""Forced alignment of one cue's words to its stretch of audio, with PocketSphinx.
+"""Forced alignment of a stretch of words to its stretch of audio, with PocketSphinx.
 
 The ``pocketsphinx`` wheel ships the en-US acoustic model and CMUdict: nothing is ever
-downloaded. Each cue is aligned in its own window (from 2 s before the cue to 1 s after
-the next one starts), decoded by ffmpeg to 16 kHz mono PCM, never the whole file, with the
-neighbouring cues' nearest words aligned too so their speech in the window is not pinned
-on this cue's words. Wide beams are needed for windows this long (the defaults find no
-path at all).
-Audio that does not hold the words (silence, music, another text) gives no alignment,
-and the cue keeps its estimated timing.
+downloaded. A stretch is the words between two that were heard (webapp.core.alignment
+.episode); its window, decoded by ffmpeg to 16 kHz mono PCM (never the whole file), runs
+from the heard word before it to the heard word after, and those two are aligned with it
+so their speech is not pinned on the stretch's words. Wide beams are needed (the
+defaults find no path at all in a window with silence around the words).
+Audio that does not hold the words gives no alignment, and they keep an estimate.
 """
 from __future__ import annotations
 
@@ -15,13 +14,12 @@ import os
 import re
 from dataclasses import dataclass
 
-from .normalize import Token, tokens
+from .normalize import Token
 
 RATE = 16000
 FRAME = 0.01                 # PocketSphinx frames are 10 ms
-BEFORE, AFTER = 2.0, 1.0     # seconds of audio before a cue and after the next one starts
-# (words before, words after) of the neighbouring cues aligned with a cue, tried in turn:
-# the next cue's words may lie past the window's end, and then only the lead-in helps
+# (words before, words after) aligned with a stretch, tried in turn: when the decoder finds
+# no path with both, the one after may lie past the window's end
 CONTEXTS = ((4, 2), (4, 0), (2, 0), (0, 0))
 PAD = bytes(int(0.3 * RATE) * 2)   # silence around the window: the last word needs it
 BEAMS = dict(beam=1e-100, wbeam=1e-80, pbeam=1e-80)
@@ -29,12 +27,16 @@ FILLERS = {"<s>", "</s>", "<sil>", "[NOISE]", "<noise>"}
 _VARIANT = re.compile(r"\(\d+\)$")
 
 
-def new_decoder():
-    """A decoder for forced alignment. No dither and per-utterance (batch) CMN: a window
-    aligns the same whatever the worker aligned before it."""
+def new_decoder(extra: dict[str, str] | None = None):
+    """A decoder for forced alignment, knowing the ``extra`` words (word → phones)
+    besides the dictionary's. No dither and per-utterance (batch) CMN: a window aligns
+    the same whatever the worker aligned before it."""
     from pocketsphinx import Decoder
 
-    return Decoder(lm=None, dither=False, cmn="batch", loglevel="FATAL", **BEAMS)
+    decoder = Decoder(lm=None, dither=False, cmn="batch", loglevel="FATAL", **BEAMS)
+    for word, phones in (extra or {}).items():
+        decoder.add_word(word, phones, False)
+    return decoder
 
 
 def window_pcm(ffmpeg: str, audio_path: str | os.PathLike, start: float, end: float) -> bytes:
@@ -60,28 +62,20 @@ class CueWords:
         return any(onset is not None for onset in self.onsets)
 
 
-def align_text(decoder, pcm: bytes, offset: float, text: str, before: str = "",
-               after: str = "") -> CueWords:
-    """Align ``text`` (a cue's) to ``pcm`` (which starts at ``offset`` seconds).
-
-    ``before`` and ``after`` are the neighbouring cues' nearest words: a window reaches
-    into their speech, and aligning them too keeps it from being pinned on this cue's
-    first or last words. Only this cue's tokens are returned."""
-    found = tokens(text)
-    own = [t for t in found if decoder.lookup_word(t.word)]
-    onsets: dict[int, float] = {}
-    if own and pcm:
-        lead = [t for t in tokens(before) if decoder.lookup_word(t.word)]
-        tail = [t for t in tokens(after) if decoder.lookup_word(t.word)]
-        for ahead, behind in CONTEXTS:   # the neighbours' words first, then fewer, then none
-            known = lead[len(lead) - min(ahead, len(lead)):] + own + tail[:behind]
-            times = _decode(decoder, pcm, [t.word for t in known])
-            if any(time is not None for time in times):
-                for token, time in zip(known, times):
-                    if time is not None:
-                        onsets[id(token)] = round(offset + time, 3)
-                break
-    return CueWords(found, [onsets.get(id(t)) for t in found])
+def align_words(decoder, pcm: bytes, offset: float, words: list[str], lead: list[str] = (),
+                tail: list[str] = ()) -> list[float | None]:
+    """Onsets (seconds, ``pcm`` starting at ``offset``) of ``words`` (dictionary words),
+    aligned with the words said just before (``lead``) and after (``tail``) when the
+    window reaches into them; all None when the audio does not hold them."""
+    if not words or not pcm:
+        return [None] * len(words)
+    for ahead, behind in CONTEXTS:   # the neighbours' words first, then fewer, then none
+        before = list(lead[len(lead) - min(ahead, len(lead)):])
+        times = _decode(decoder, pcm, before + list(words) + list(tail[:behind]))
+        own = times[len(before):len(before) + len(words)]
+        if any(time is not None for time in times):
+            return [None if t is None else round(offset + t, 3) for t in own]
+    return [None] * len(words)
 
 
 def _decode(decoder, pcm: bytes, words: list[str]) -> list[float | None]:

@@ -20,7 +20,7 @@ def word_spans(cue: Cue, entry: dict) -> list[tuple[float, float, str]]:
     """``(start, end, text)`` of each written word: it lasts until the next one starts."""
     items = entry["words"]
     out = []
-    for k, (ms, start, end) in enumerate(items):
+    for k, (ms, start, end, *_) in enumerate(items):
         until = items[k + 1][0] / 1000 if k + 1 < len(items) else cue.end
         begin = max(cue.start, ms / 1000)
         out.append((begin, max(begin, min(until, cue.end)), cue.text[start:end]))
@@ -46,7 +46,7 @@ def _karaoke(cue: Cue, entry: dict) -> str:
     inside the cue, increasing), everything else escaped as cue text."""
     text = cue.text
     parts, at, last = [], 0, cue.start
-    for k, (ms, start, end) in enumerate(entry["words"]):
+    for k, (ms, start, end, *_) in enumerate(entry["words"]):
         when = ms / 1000
         if k and last < when < cue.end:
             parts.append(escape_cue_text(text[at:start]))

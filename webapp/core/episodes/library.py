@@ -70,6 +70,19 @@ class OpenEpisode:
     def has_words(self) -> bool:
         return self.words_data is not None
 
+    @property
+    def gaps(self) -> list[tuple[float, float]]:
+        """Stretches of the audio the transcript does not hold (an inserted ad, music),
+        ``(start, end)`` in seconds, as the alignment found them."""
+        found = (self.words_data or {}).get("gaps")
+        out: list[tuple[float, float]] = []
+        for gap in found if isinstance(found, list) else []:
+            if isinstance(gap, list) and len(gap) == 2 and all(
+                    isinstance(x, int) and not isinstance(x, bool) for x in gap) \
+                    and 0 <= gap[0] < gap[1] and (not out or gap[0] >= out[-1][1] * 1000):
+                out.append((gap[0] / 1000, gap[1] / 1000))
+        return out
+
 
 OnChange = Callable[[str, bool], None]  # (slug, present): True after add, False after remove
 
@@ -231,7 +244,7 @@ class Library:
         try:
             if original is None:
                 raise InputError("the original transcript is missing")
-            transcript = read_transcript(original, None, episode.duration)
+            transcript = read_transcript(original, None, episode.duration, untimed=_plain(original))
         except InputError as error:
             raise BrokenEpisode(f"its transcript cannot be read ({_short(damage)}), and "
                                 f"the original cannot be converted again ({_short(error)})") from None
@@ -283,7 +296,7 @@ class Library:
         Returns the episode and the conversion warnings.
         """
         length = audio.duration(audio_path)
-        transcript = read_transcript(transcript_path, fmt, length)
+        transcript = read_transcript(transcript_path, fmt, length, untimed=_plain(transcript_path))
         chapters = find_chapters(chapters_file, audio_path, transcript.notes)
         original_ext = os.path.splitext(transcript_path)[1].lower() or ".txt"
         return self.add_parsed(transcript, audio_path, transcript_path, original_ext,
@@ -450,6 +463,12 @@ def _alive(pid: int) -> bool:
     except OSError:   # it exists, but is not ours to signal
         return True
     return True
+
+
+def _plain(path) -> bool:
+    """Whether a transcript with no timestamps may be plain paragraphs: a text file (a
+    .vtt, .srt, .json or .html without them is broken, not plain)."""
+    return os.path.splitext(os.fspath(path))[1].lower() in ("", ".txt", ".text", ".md")
 
 
 def _title_from(path: str) -> str:
