@@ -5,6 +5,7 @@
 //   const controls = startControls(player);
 //   controls.scrubber.marks("find-hits", seconds[], current)   — ticks on the scrubber
 //   controls.scrubber.showRange(start, end)                    — a shared range
+//   controls.scrubber.bands("scrub-gaps", [[start, end], …])  — stretches marked as bands
 //
 // The scrubber (role=slider) is dragged with a time tooltip (pointer capture, so a thumb
 // can slide off it vertically and keep control), and moved from the keyboard: ←/→ 5 s,
@@ -96,6 +97,21 @@ export class Scrubber {
     });
     layer.replaceChildren(fragment);
     layer.hidden = times.length === 0;
+  }
+
+  /** Bands on the bar, one per ``[start, end]`` in seconds (the gaps not in the transcript). */
+  bands(id, spans) {
+    const layer = this.element.querySelector(`#${id}`);
+    if (!layer) return;
+    const duration = this.duration();
+    layer.replaceChildren(...spans.map(([start, end]) => {
+      const band = document.createElement("span");
+      band.className = "scrub-band";
+      band.style.left = `${percent(start, duration)}%`;
+      band.style.width = `${percent(end, duration) - percent(start, duration)}%`;
+      return band;
+    }));
+    layer.hidden = spans.length === 0;
   }
 
   onPointerDown(event) {

@@ -2,6 +2,7 @@
 //   k or Space  play / pause        j / l   back / forward 10 s     ← / →  5 s
 //   [ / ]       previous / next paragraph      { / }  previous / next chapter (chapters.js)
 //   < / >       slower / faster                m      mute
+//   s           skip what the transcript does not hold (an inserted ad, music), while it plays
 //   /           find in this episode            ?      these shortcuts
 // They never act while a button, a menu, a field or the scrubber has the focus (those keep
 // their own keys), nor with Ctrl/Alt/Cmd held; the preferences can turn them all off
@@ -40,6 +41,7 @@ function actionFor(key, player, helpers) {
     case "<": return () => helpers.speed(-1);
     case ">": return () => helpers.speed(1);
     case "m": case "M": return () => player.media.toggleMute();
+    case "s": case "S": return () => player.skipGap();
     case "/": return helpers.find;
     case "?": return helpers.help;
     default: return null;

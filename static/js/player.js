@@ -6,7 +6,9 @@
 //   fields (set here, read elsewhere):
 //     player.page      the <main> element of the episode page or embed
 //     player.media     the audio, through its one adapter (media.js): time, paused, rate…
-//     player.cues      the cue elements, in order; player.starts their start times
+//     player.list      the cue list (#cues); player.cues the cue elements, in order;
+//                      player.starts their start times
+//     player.gaps      the stretches the transcript does not hold (player-gaps.js)
 //     player.layout    the cue groups' layout (cue-layout.js)
 //     player.follower  the reading pane's scrolling (player-follow.js)
 //     player.words     the word highlight and word timings (player-words.js)
@@ -15,7 +17,7 @@
 //     player.stats     timing counters for bench/bench_playback.py
 //   methods: current (getter), indexAt(s), duration(), seek(s, {play, scroll}),
 //     seekBy(delta), stepCue(delta), playRange(start, end), play(), toggle(), follow(),
-//     timeAt(cue, offset), sync(), refreshHighlight(), setChapters(chapters);
+//     timeAt(cue, offset), sync(), refreshHighlight(), setChapters(chapters), skipGap();
 //   the page fires "listenalong:cuechange" {index, previous} and, when the browser
 //   refuses to start playback by itself, "listenalong:refused".
 //
@@ -25,6 +27,7 @@ import { SentenceHighlighter, sentenceOfOffset } from "./player-sentences.js";
 import { Follower } from "./player-follow.js";
 import { RangePlayback } from "./player-range.js";
 import { WordHighlighter } from "./player-words.js";
+import { Gaps } from "./player-gaps.js";
 import { startKeys } from "./player-keys.js";
 import { startMemory } from "./player-memory.js";
 import { startLanding } from "./player-landing.js";
@@ -82,6 +85,7 @@ export class Player {
     this.frame = 0;
     this.follower = new Follower(this);
     this.ranges = new RangePlayback(this);
+    this.gaps = new Gaps(this);
     this.controls = null; // startPlayer sets them
     this.chapters = null; // setChapters, when the episode has some
     this.listen();
@@ -129,7 +133,10 @@ export class Player {
     const inside = index >= 0 && starts[index] <= t && (index + 1 >= starts.length || t < starts[index + 1]);
     if (!inside) index = this.indexAt(t);
     if (index !== this.currentIndex) this.setCurrent(index);
-    if (!this.words.update(t)) this.sentences.update(t);
+    if (this.gaps.update(t) >= 0) { // not in the transcript: the highlight rests
+      this.words.clear();
+      this.sentences.clear();
+    } else if (!this.words.update(t)) this.sentences.update(t);
     count(this.stats, "sync", began);
   }
 
@@ -240,6 +247,11 @@ export class Player {
     return model.times[sentenceOfOffset(model, offset)];
   }
 
+  /** Past the stretch not in the transcript playing now; false when none is. */
+  skipGap() {
+    return this.gaps.skip();
+  }
+
   /** Re-highlight the current cue (word timings just arrived). */
   refreshHighlight() {
     const index = this.currentIndex;
@@ -278,6 +290,7 @@ export function startPlayer(page) {
   dropMediaFragment(page.querySelector("#player"));
   const player = new Player(page);
   player.controls = startControls(player);
+  if (player.controls) player.controls.scrubber.bands("scrub-gaps", player.gaps.spans);
   startKeys(player);
   const title = page.querySelector(".episode-title");
   const icon = document.querySelector("link[rel=apple-touch-icon]"); // a PNG: lock screens show no SVG

@@ -44,13 +44,13 @@ def page(slug: str):
 
 def render_player_page(template: str, slug: str, autofocus: bool) -> Response:
     """An episode's player page (the full one or the embed) as opened with ``?t=``."""
-    opened = opened_or_404(slug, words=False)
+    opened = opened_or_404(slug)   # its words hold the gaps, marked in the transcript
     episode, cues, chapters = opened.episode, opened.transcript.cues, opened.chapters
     land = landing(cues, request.args.get("t"), episode.duration)
     cues_html = cue_list(opened, land.target, land.in_range, autofocus)
     return page_with_cues(template, cues_html, episode=episode, cues=cues,
                           moment=land.moment, chapters=shown(chapters),
-                          preview=preview(episode, cues, land, chapters),
+                          preview=preview(episode, cues, land, chapters), gaps=opened.gaps,
                           has_words=library().words_file(slug) is not None)
 
 

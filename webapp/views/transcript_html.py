@@ -20,6 +20,7 @@ still the *i*-th ``.cue`` on the page.
 """
 from __future__ import annotations
 
+import bisect
 import secrets
 
 from flask import Response, current_app, render_template
@@ -45,9 +46,11 @@ def _macro(name: str = "cue_row"):
 
 
 class _Rows:
-    """Renders cue rows, each with the chapter headings that go before it."""
+    """Renders cue rows, each with what goes before it: the marker of a gap in the
+    transcript (audio it does not hold) and the chapter headings."""
 
-    def __init__(self, transcript: Transcript, chapters: list[Chapter]):
+    def __init__(self, transcript: Transcript, chapters: list[Chapter],
+                 gaps: list[tuple[float, float]] = ()):
         self.cues = transcript.cues
         self.row = _macro()
         self.level = 4 if shown(chapters) else 3
@@ -56,12 +59,31 @@ class _Rows:
         numbers = iter(range(1, len(chapters) + 1))
         self.headings = {i: "".join(str(heading(ch, next(numbers), i + 1)) for ch in found)
                          for i, found in sorted(placed.items())}
+        self.gaps, self.after = _gap_markers(self.cues, gaps)
 
     def __call__(self, i: int, **marks) -> str:
         cue = self.cues[i]
         html = str(self.row(cue, i + 1, _speaker_shown(self.cues, i, i in self.headings),
                             speaker_level=self.level, **marks))
-        return self.headings[i] + html if i in self.headings else html
+        before = self.gaps.get(i, "") + self.headings.get(i, "")
+        return before + html + (self.after if i == len(self.cues) - 1 else "")
+
+
+def _gap_markers(cues: list[Cue], gaps) -> tuple[dict[int, str], str]:
+    """Each gap's marker, before the first cue that starts after it (after the last cue
+    when none does): ``{cue index: html}`` and what goes after the last cue."""
+    marker = _macro("gap_marker")
+    starts = [c.start for c in cues]
+    before: dict[int, str] = {}
+    after = ""
+    for start, end in gaps:
+        index = bisect.bisect_left(starts, end - 0.5)
+        html = str(marker(start, end))
+        if index < len(cues):
+            before[index] = before.get(index, "") + html
+        else:
+            after += html
+    return before, after
 
 
 def _speaker_shown(cues: list[Cue], index: int, after_heading: bool = False) -> bool:
@@ -80,7 +102,7 @@ def _plain(opened: OpenEpisode) -> tuple[_Rows, list[str], bytes]:
     hit = _cache.get(slug)
     if hit and hit[0] == opened.version:
         return hit[1], hit[2], hit[3]
-    render = _Rows(opened.transcript, opened.chapters)
+    render = _Rows(opened.transcript, opened.chapters, opened.gaps)
     rows = [render(i) for i in range(len(opened.transcript.cues))]
     whole = _grouped(rows).encode("utf-8")
     _cache.put(slug, (opened.version, render, rows, whole))
