@@ -10,6 +10,8 @@ numbers differently) are spoken by Debian's flite with the true onset of every w
   inserts   — an 18 s ad read by another voice and a 20 s music bed spliced in after the
               transcript was made (its stamps do not know them);
   shifted   — every stamp 3 s late;
+  early     — every stamp 3 s early;
+  untimed   — no stamps at all: plain paragraphs ("Name: text"), timed from the audio;
   wrong     — another episode's audio under this transcript (must be refused).
 
 For each: the share of words timed (not estimated), the median and 90th percentile of the
@@ -127,7 +129,7 @@ def summary(result: dict, truth, inserts) -> str:
 
 def build(folder: Path, condition: str, spoken: list, other: list):
     """The episode of one condition: audio, transcript, truth and the inserts' spans."""
-    inserts, shift, source = None, 0.0, spoken
+    inserts, shift, source, stamps = None, 0.0, spoken, condition != "untimed"
     if condition == "inserts":
         probe = speech_episode(folder / "probe", spoken[:1])[0]
         import wave
@@ -136,9 +138,9 @@ def build(folder: Path, condition: str, spoken: list, other: list):
             params = handle.getparams()
         inserts = {len(spoken) // 3: spoken_ad(AD, folder, params),
                    2 * len(spoken) // 3: music(20.0, params)}
-    elif condition == "shifted":
-        shift = 3.0
-    audio, transcript, truth = speech_episode(folder, source, inserts, shift)
+    elif condition in ("shifted", "early"):
+        shift = 3.0 if condition == "shifted" else -3.0
+    audio, transcript, truth = speech_episode(folder, source, inserts, shift, stamps)
     if condition == "wrong":
         audio = speech_episode(folder / "other", other)[0]
     spans = []
@@ -186,7 +188,7 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=8)
     parser.add_argument("--baseline", default="8527e88")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--conditions", default="clean,inserts,shifted,wrong")
+    parser.add_argument("--conditions", default="clean,inserts,shifted,early,untimed,wrong")
     parser.add_argument("--librivox", type=Path, default=None)
     args = parser.parse_args()
     spoken = paragraphs(args.minutes)

@@ -106,7 +106,7 @@ def test_audio_that_does_not_hold_the_words_leaves_the_episode_as_it_was(tmp_pat
     library.add(str(transcript), str(make_audio(tmp_path / "silence.mp3", 40)), slug="talk")
     folder = library.folder("talk")
     before = (folder / "transcript.vtt").read_bytes()
-    with pytest.raises(AlignmentMismatch, match="only 0 of 4 paragraphs matched the audio"):
+    with pytest.raises(AlignmentMismatch, match=r"only 0% of the transcript's words were heard in the audio \(0 of 4 paragraphs\)"):
         align_and_store(library, "talk", 2)
     assert (folder / "transcript.vtt").read_bytes() == before
     assert not (folder / WORDS_FILE).exists()
@@ -138,7 +138,7 @@ def test_add_aligns_by_default_and_align_is_idempotent(tmp_path, spoken):
     assert (media / "talk" / "transcript.vtt").read_text() == vtt
 
 
-def test_no_align_skips_it_and_a_mismatch_is_a_warning_for_add_and_one_line_for_align(tmp_path, spoken):
+def test_no_align_skips_it_and_a_mismatch_refuses_add_and_is_one_line_for_align(tmp_path, spoken):
     _, transcript, _ = spoken
     media = tmp_path / "media"
     silence = make_audio(tmp_path / "silence.mp3", 40)
@@ -146,16 +146,18 @@ def test_no_align_skips_it_and_a_mismatch_is_a_warning_for_add_and_one_line_for_
                        "--media", media)
     assert proc.returncode == 0 and proc.stderr == "" and not (media / "quiet" / WORDS_FILE).exists()
     proc = listenalong("add", transcript, "--audio", silence, "--slug", "wrong", "--media", media)
-    assert proc.returncode == 0
-    assert "warning: word timing: only 0 of 4 paragraphs matched the audio" in proc.stderr
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.splitlines()[-1] == (
+        f"error: {transcript}: only 0% of the transcript's words were heard in the audio (0 of 4 "
+        f"paragraphs) — is this the right audio?; nothing was added (to keep the transcript's "
+        f"own timing, add it with --no-align)")
+    assert not (media / "wrong").exists()
+    before = {p.name: p.read_bytes() for p in (media / "quiet").iterdir()}
     proc = listenalong("align", "--all", "--report", "--media", media)
     assert proc.returncode == 2
-    lines = proc.stderr.splitlines()
-    assert lines == [f"error: {slug}: only 0 of 4 paragraphs matched the audio — is this the "
-                     f"right audio?" for slug in ("wrong", "quiet")] or \
-        sorted(lines) == sorted(f"error: {slug}: only 0 of 4 paragraphs matched the audio — is "
-                                f"this the right audio?" for slug in ("wrong", "quiet"))
-    assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == ["error: quiet: only 0% of the transcript's words were heard "
+                                        "in the audio (0 of 4 paragraphs) — is this the right audio?"]
+    assert {p.name: p.read_bytes() for p in (media / "quiet").iterdir()} == before
     assert listenalong("align", "nobody", "--media", media).returncode == 2
 
 

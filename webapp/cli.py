@@ -85,7 +85,14 @@ def cmd_add(args) -> int:
                                     args.fmt_in, args.chapters)
     warn(warnings)
     if args.align:
-        _align_added(library, episode.slug, args)
+        from .core.alignment.episode import AlignmentMismatch
+
+        try:
+            _align_one(library, episode.slug, args)
+        except AlignmentMismatch as error:
+            library.remove(episode.slug)
+            raise InputError(f"{error}; nothing was added (to keep the transcript's own "
+                             f"timing, add it with --no-align)", path=args.transcript) from None
     print(f"/episodes/{episode.slug}")
     return 0
 

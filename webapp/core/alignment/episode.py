@@ -388,8 +388,8 @@ def _collect(plan: _Plan, onsets, matched, heard, loudness, duration: float) -> 
         1 for c, _ in plan.spoken if c == i)))
     if report.heard_share < 0.5:
         raise AlignmentMismatch(
-            f"only {matched_cues} of {len(plan.cues)} paragraphs matched the audio — is this "
-            f"the right audio?")
+            f"only {report.heard_share:.0%} of the transcript's words were heard in the audio "
+            f"({matched_cues} of {len(plan.cues)} paragraphs) — is this the right audio?")
     corrected = _retimed(plan.cues, starts, report)
     data = {"version": WORDS_VERSION, "cues": entries,
             "gaps": [[round(a * 1000), round(b * 1000)] for a, b in report.gaps]}
