@@ -73,6 +73,15 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _yes_no(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be 1 or 0 (yes or no)")
+
+
 def _database_url(text: str) -> str:
     from urllib.parse import urlsplit
 
@@ -102,6 +111,9 @@ SETTINGS: tuple[Setting, ...] = (
             "how often a search compares the index with the episode folders", _positive_float),
     Setting("STATIC_MAX_AGE", 3600, "seconds browsers may keep static files and audio",
             _positive_int),
+    Setting("ALLOW_PRIVATE_FEEDS", False, "let import-feed and refresh fetch from loopback, "
+            "private and link-local addresses (a feed on your own network); off, only public "
+            "addresses are fetched", _yes_no),
     Setting("FEED_TITLE", "Listenalong", "the title of the library's podcast feed (/feed.xml)"),
     Setting("PUBLIC_URL", "", "the site's address as listeners see it (https://listen.example.org); "
             "previews, embeds and oEmbed link there, whatever Host a request names", _public_url),
