@@ -314,7 +314,8 @@ def test_import_feed_align_times_the_words_of_each_new_episode(tmp_path, spoken)
                           "application/rss+xml")
         err = io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            code = main(["import-feed", feed, "--align", "--media", str(tmp_path), "--workers", "1"])
+            code = main(["import-feed", feed, "--align", "--allow-private-feeds", "--media", str(tmp_path),
+                         "--workers", "1"])
     assert code == 0, err.getvalue()
     library = Library(tmp_path)
     (episode,) = library.episodes()

@@ -130,7 +130,8 @@ def test_an_imported_episode_s_chapters_work_in_the_browser(tmp_path, browser, a
     """The whole way: a fixture feed on loopback imported, then its episode in Chromium,
     the chapter marked toc:false left out of the menu and the headings."""
     with FeedServer() as feeds:
-        code, out, err = cli("import-feed", serve_garden(feeds, audio_files), "--media", tmp_path)
+        code, out, err = cli("import-feed", serve_garden(feeds, audio_files), "--allow-private-feeds",
+                             "--media", tmp_path)
     assert code == 0, err
     slug = Library(tmp_path).episodes()[-1].slug          # the oldest: Raised beds & cedar
     with LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(tmp_path)})) as server:

@@ -60,6 +60,13 @@ def cli(*args) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def private_feeds_allowed(monkeypatch):
+    """These feeds are served on loopback: allowed here as a person allows their own
+    network's feed (tests/test_hostile_feeds.py checks it is refused by default)."""
+    monkeypatch.setenv("LISTENALONG_ALLOW_PRIVATE_FEEDS", "1")
+
+
 def consistent(media) -> Library:
     """The library reads whole: no broken episode, nothing half-written left behind."""
     library = Library(media)
@@ -309,12 +316,12 @@ def test_servers_that_stop_answering_time_out(tmp_path, garden, monkeypatch):
 def test_two_imports_of_one_feed_at_once_add_each_item_once(tmp_path, garden):
     import threading
 
-    from webapp.core.feeds import import_feed
+    from webapp.core.feeds import Options, import_feed
 
     server, url = garden
     reports = []
-    threads = [threading.Thread(target=lambda: reports.append(import_feed(Library(tmp_path), url)))
-               for _ in range(2)]
+    threads = [threading.Thread(target=lambda: reports.append(
+        import_feed(Library(tmp_path), url, Options(allow_private=True)))) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -257,8 +257,8 @@ def _positive_count(value: str) -> int:
 
 def _print_outcome(outcome) -> None:
     title = printable(outcome.title)
-    if outcome.kind == "added":
-        print(f"added\t/episodes/{outcome.slug}\t{title}\t{printable(outcome.detail)}")
+    if outcome.kind in ("added", "updated"):
+        print(f"{outcome.kind}\t/episodes/{outcome.slug}\t{title}\t{printable(outcome.detail)}")
     elif outcome.kind == "skipped":
         print(f"skipped: {title}: {printable(outcome.detail)}", file=sys.stderr)
     else:
@@ -275,11 +275,13 @@ def _import_one(library, source: str, args) -> int:
     def done(outcome) -> None:
         bar.close()
         _print_outcome(outcome)
-        if outcome.kind == "added" and getattr(args, "align", False):
+        if (outcome.kind == "added" and getattr(args, "align", False)) or outcome.realign:
             _align_added(library, outcome.slug, args, named=True)
 
+    allow = settings.load({"ALLOW_PRIVATE_FEEDS": getattr(args, "allow_private_feeds", None) or None,
+                           "MEDIA_DIR": args.media})["ALLOW_PRIVATE_FEEDS"]
     options = Options(limit=getattr(args, "limit", None), since=getattr(args, "since", None),
-                      on_item=done,
+                      allow_private=allow, align=getattr(args, "align", False), on_item=done,
                       on_bytes=lambda got, total: total and bar(got // 2**20, max(total // 2**20, 1)))
     try:
         report = import_feed(library, source, options)
@@ -292,7 +294,10 @@ def _import_one(library, source: str, args) -> int:
     if report.unchanged:
         print(f"{name}: not modified since the last import; nothing new", file=sys.stderr)
         return 0
-    print(f"{name}: {report.count('added')} added, {report.present} already here, "
+    updated = report.count("updated")
+    print(f"{name}: {report.count('added')} added, "
+          + (f"{updated} updated, " if updated else "")
+          + f"{report.present} already here, "
           f"{report.count('skipped')} skipped, {report.count('failed')} failed"
           + (f", {report.left_out} left out (--limit/--since)" if report.left_out else ""),
           file=sys.stderr)
@@ -451,8 +456,16 @@ def _add_library_commands(sub, media) -> None:
                       help="only items published on or after DATE (YYYY-MM-DD)")
     feed.add_argument("--align", action="store_true",
                       help="time every word of each new episode (as add does; slow for long ones)")
-    sub.add_parser("refresh", parents=[media],
-                   help="import what is new in every feed imported before")
+    refresh = sub.add_parser("refresh", parents=[media, workers],
+                             help="import what is new in every feed imported before")
+    _allow_private(feed, refresh)
+
+
+def _allow_private(*commands) -> None:
+    for command in commands:
+        command.add_argument("--allow-private-feeds", action="store_true",
+                             help="fetch from loopback and private addresses too (a feed on "
+                                  "your own network; the ALLOW_PRIVATE_FEEDS setting)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -101,10 +101,16 @@ def read_chapters_json(text: str) -> list[Chapter]:
     if not isinstance(entries, list):
         raise InputError('the chapters JSON has no "chapters" list; expected Podcasting 2.0 '
                          '{"version": "1.2.0", "chapters": [...]}')
-    if len(entries) > MAX_CHAPTERS:
-        raise InputError(f"{len(entries)} chapters is more than {MAX_CHAPTERS}; is this a "
-                         f"chapters file?")
+    capped(len(entries), "the chapters JSON")
     return [_from_json_entry(entry, n) for n, entry in enumerate(entries, start=1)]
+
+
+def capped(count: int, where: str) -> None:
+    """The one limit on chapters, whatever they come from: more than MAX_CHAPTERS is an
+    :class:`InputError` naming ``where`` they came from."""
+    if count > MAX_CHAPTERS:
+        raise InputError(f"{where} holds {count:,} chapters, more than the {MAX_CHAPTERS:,} "
+                         f"an episode may have; is this a chapters list?")
 
 
 def read_chapters_vtt(text: str) -> list[Chapter]:
@@ -112,6 +118,7 @@ def read_chapters_vtt(text: str) -> list[Chapter]:
     from .formats.timed_blocks import read_vtt
 
     parsed = read_vtt(text)
+    capped(len(parsed.cues), "the chapters VTT")
     return [Chapter(start=d.start, end=d.end, title=" ".join(d.text.split())[:MAX_TITLE])
             for d in parsed.cues]
 
@@ -156,6 +163,7 @@ def chapters_from_notes(notes: str) -> list[Chapter]:
         if found and start <= found[-1].start:
             return []   # not a list of chapters: times out of order
         found.append(Chapter(start=start, title=match.group("title")[:MAX_TITLE]))
+    capped(len(found), "the episode notes")
     return found if len(found) >= 2 else []
 
 
@@ -172,6 +180,7 @@ def chapters_from_id3(path: str | os.PathLike) -> list[Chapter]:
     frames = {f.element_id: f for f in tags.getall("CHAP")}
     order = [c for c in tags.getall("CTOC") if c.flags & 2]  # CTOCFlags.TOP_LEVEL
     ids = [i for i in order[0].child_element_ids if i in frames] if order else list(frames)
+    capped(len(ids), "the audio's ID3 tags")
     chapters = []
     for element_id in ids:
         frame = frames[element_id]
@@ -185,6 +194,7 @@ def chapters_from_id3(path: str | os.PathLike) -> list[Chapter]:
 
 def settle(chapters: list[Chapter], duration: float | None) -> tuple[list[Chapter], list[Warn]]:
     """Chapters in time order, without those past the audio's end (each a warning)."""
+    capped(len(chapters), "the chapters")
     kept, warnings = [], []
     for chapter in sorted(chapters, key=lambda c: c.start):
         if duration is not None and chapter.start >= duration:

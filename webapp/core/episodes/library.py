@@ -33,7 +33,7 @@ from typing import Callable, Iterator
 
 from .. import audio, settings
 from ..alignment.lookup import WordIndex
-from ..atomic import TEMP_PREFIX, write_text
+from ..atomic import TEMP_PREFIX, write_text, write_texts
 from ..bounded_cache import BoundedCache
 from ..chapters import Chapter, find_chapters, read_chapters_file, settle
 from ..errors import InputError
@@ -96,11 +96,12 @@ class Library:
 
     # ---- reading -------------------------------------------------------------------
     def folder(self, slug: str) -> Path | None:
-        """The episode's folder, or None for a slug that is not a safe, existing name."""
+        """The episode's folder, or None for a slug that is not a safe, existing name, or a
+        folder that is a symbolic link (it could lead anywhere on the machine)."""
         if not isinstance(slug, str) or not SLUG.match(slug):
             return None
         path = self.root / slug
-        return path if (path / EPISODE_FILE).is_file() else None
+        return path if (path / EPISODE_FILE).is_file() and not path.is_symlink() else None
 
     def get(self, slug: str) -> Episode | None:
         """The episode, or None when there is none (or its episode.json is unusable)."""
@@ -356,6 +357,72 @@ class Library:
                 raise InputError(_cannot_write(error), path=str(self.root)) from None
             raise
 
+    def update(self, episode: Episode, transcript: Transcript | None = None,
+               original: Source | None = None, original_ext: str = "",
+               audio_path: str | None = None, chapters: list[Chapter] | None = None) -> None:
+        """Replace what changed of episode ``episode.slug`` (its record, and the transcript,
+        audio or chapters given; None keeps the current one). The folder is built anew
+        under a temp name, the kept audio hard-linked, and swapped in with two renames, so
+        a reader sees the old episode or the new one. Word timings are kept only when
+        neither transcript nor audio changed. ``audio_path`` is moved in (a download)."""
+        slug = episode.slug
+        current = self.get(slug)
+        final = self.root / slug
+        if current is None:
+            raise InputError(f"no episode called {slug!r}; 'listenalong list' shows them")
+        if transcript is None:
+            transcript = self.transcript(slug)
+            original, episode.transcript = final / current.transcript, current.transcript
+        else:
+            episode.transcript = original_name(original_ext)
+        if chapters is None:
+            chapters = self.chapters(slug)
+        episode.cues, episode.speakers = len(transcript.cues), transcript.speakers
+        try:
+            building = Path(tempfile.mkdtemp(prefix=f"{ADDING}{slug}-{os.getpid()}-", dir=self.root))
+            try:
+                self._rebuild(building, current, episode, transcript, original, audio_path, chapters)
+                self._swap_in(building, slug)
+            finally:
+                shutil.rmtree(building, ignore_errors=True)
+        except OSError as error:
+            raise InputError(_cannot_write(error), path=str(self.root)) from None
+        self._cache.pop(slug)
+        self._listed.pop(slug)
+        self._changed(slug, True)
+
+    def _rebuild(self, building: Path, current: Episode, episode: Episode,
+                 transcript: Transcript, original: Source, audio_path: str | None,
+                 chapters: list[Chapter]) -> None:
+        """Write ``episode``'s files into ``building``: the current audio hard-linked when
+        no new one comes, the word timings copied when neither audio nor words changed."""
+        final = self.root / episode.slug
+        kept = audio_path is None
+        if kept:
+            audio_path = str(building / current.audio)
+            episode.audio = current.audio
+            _link_or_copy(final / current.audio, audio_path)
+        else:
+            episode.audio = audio_name(audio_path)
+        write_episode(building, episode, transcript, audio_path, original, chapters,
+                      move_audio=True)
+        if kept and original == final / current.transcript and (final / WORDS_FILE).exists():
+            shutil.copyfile(final / WORDS_FILE, building / WORDS_FILE)
+
+    def _swap_in(self, building: Path, slug: str) -> None:
+        """Put the folder ``building`` in the place of episode ``slug``'s (two renames; the
+        old one is put back if the second fails)."""
+        final = self.root / slug
+        os.chmod(building, 0o755)
+        doomed = Path(tempfile.mkdtemp(prefix=f"{REMOVING}{slug}-{os.getpid()}-", dir=self.root))
+        os.rename(final, doomed / slug)
+        try:
+            os.rename(building, final)
+        except OSError:
+            os.rename(doomed / slug, final)
+            raise
+        shutil.rmtree(doomed, ignore_errors=True)
+
     def sweep(self) -> None:
         """Remove what a killed ``add`` or ``remove`` left: temp folders whose process is
         gone. Best effort (a read-only library keeps them)."""
@@ -385,14 +452,14 @@ class Library:
 
     def save_alignment(self, slug: str, words: dict, cues: list[Cue]) -> None:
         """Store an alignment of episode ``slug``: its word timings (``words.json``) and
-        its cues re-timed to start at their first word (``transcript.vtt``)."""
+        its cues re-timed to start at their first word (``transcript.vtt``): both or neither."""
         folder = self.folder(slug)
         if folder is None:
             raise InputError(f"no episode called {slug!r}; 'listenalong list' shows them")
         _sweep_temp_files(folder)
         try:
-            write_text(folder / WORDS_FILE, words_json(words))
-            write_text(folder / VTT_FILE, to_vtt(Transcript(cues=cues)))
+            write_texts({folder / WORDS_FILE: words_json(words),
+                         folder / VTT_FILE: to_vtt(Transcript(cues=cues))})
         except OSError as error:
             raise InputError(_cannot_write(error), path=str(folder)) from None
         self._cache.pop(slug)
@@ -426,6 +493,13 @@ class Library:
     def _changed(self, slug: str, present: bool) -> None:
         if self.on_change is not None:
             self.on_change(slug, present)
+
+
+def _link_or_copy(source: Path, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copyfile(source, destination)
 
 
 def _sweep_temp_files(folder: Path) -> None:

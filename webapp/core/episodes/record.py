@@ -34,6 +34,8 @@ class Episode:
     published: str = ""   # the item's date, ISO 8601
     people: list[dict] = field(default_factory=list)      # podcast:person {name, role, group, href, img}
     soundbites: list[dict] = field(default_factory=list)  # podcast:soundbite {start, duration, title}
+    enclosure: str = ""   # the audio's URL (rotating query left out) and declared length
+    transcript_url: str = ""   # the feed transcript it was converted from
 
     @classmethod
     def from_json(cls, data) -> "Episode":
@@ -83,6 +85,8 @@ _FIELD_CHECKS = (
     ("guid", lambda v: isinstance(v, str), "a string"),
     ("feed", lambda v: isinstance(v, str), "a URL string"),
     ("published", lambda v: isinstance(v, str), "a date string"),
+    ("enclosure", lambda v: isinstance(v, str), "a string"),
+    ("transcript_url", lambda v: isinstance(v, str), "a URL string"),
     ("people", lambda v: isinstance(v, list) and all(_is_person(x) for x in v), "a list of people"),
     ("soundbites", lambda v: isinstance(v, list) and all(_is_soundbite(x) for x in v),
      "a list of soundbites"),

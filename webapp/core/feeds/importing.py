@@ -26,13 +26,15 @@ from typing import Callable
 
 from .. import audio
 from ..atomic import write_text
-from ..chapters import Chapter, chapters_from_id3, chapters_from_notes, read_chapters_text
+from ..chapters import Chapter, chapters_from_id3, chapters_from_notes, read_chapters_text, settle
 from ..decoding import decode
 from ..errors import InputError
 from ..episodes import Library
 from ..reading import parse_text
 from . import fetching
 from .fetching import FetchError, Limits
+from .bounded import FeedTooHeavy, in_child
+from .podcast_tags import stable_url
 from .reading import Feed, FeedError, Item, read_feed
 from .transcripts import Chosen, choose
 
@@ -45,6 +47,7 @@ EXTENSION_OF_TYPE = {"audio/mpeg": ".mp3", "audio/mp3": ".mp3", "audio/mp4": ".m
                      "audio/x-flac": ".flac", "audio/wav": ".wav", "audio/x-wav": ".wav",
                      "audio/wave": ".wav"}
 SOURCE_EXTENSION = {"json": ".json", "vtt": ".vtt", "srt": ".srt", "html": ".html"}
+RECHECK_NEWEST = 3   # known items whose transcript is fetched again at each import, newest first
 
 
 class FeedUnreadable(Exception):
@@ -53,10 +56,11 @@ class FeedUnreadable(Exception):
 
 @dataclass
 class Outcome:
-    kind: str            # "added", "skipped" or "failed"
+    kind: str            # "added", "updated", "skipped" or "failed"
     title: str
     detail: str
     slug: str = ""
+    realign: bool = False   # updated: its audio or transcript changed and it had word timings
 
 
 @dataclass
@@ -80,13 +84,24 @@ class Options:
     max_audio_bytes: int = MAX_AUDIO_BYTES
     on_item: Callable[[Outcome], None] | None = None        # each item as it is done
     on_bytes: Callable[[int, int], None] | None = None      # the enclosure downloading
+    allow_private: bool = False     # fetch from loopback and private addresses (a local feed)
+    align: bool = False             # new episodes will be aligned (so re-align corrected ones)
 
 
 class Http:
-    """The fetching functions the importer uses (tests and benchmarks may count calls)."""
+    """The fetching functions the importer uses (tests and benchmarks may count calls):
+    public addresses only unless ``allow_private`` (see :mod:`.fetching`)."""
 
-    get = staticmethod(fetching.get)
-    download = staticmethod(fetching.download)
+    def __init__(self, allow_private: bool = False):
+        self.allow_private = allow_private
+
+    def get(self, url: str, limits: Limits, **conditions) -> fetching.Response:
+        limits.allow_private = self.allow_private
+        return fetching.get(url, limits, **conditions)
+
+    def download(self, url: str, destination, limits: Limits, progress=None) -> fetching.Response:
+        limits.allow_private = self.allow_private
+        return fetching.download(url, destination, limits, progress)
 
 
 # ---- where feeds are remembered ---------------------------------------------------------------
@@ -185,7 +200,13 @@ def import_feed(library: Library, source: str, options: Options | None = None,
                 http: Http | None = None) -> Report:
     """Import the new items of the feed at ``source`` (a URL, or a file)."""
     with _one_import_at_a_time(library, source):
-        return _import(library, source, options or Options(), http or Http())
+        options = options or Options()
+        return _import(library, source, options, http or Http(options.allow_private))
+
+
+def parse_feed(data: bytes) -> Feed:
+    """:func:`read_feed` in a child process with a CPU limit (see :mod:`.bounded`)."""
+    return in_child(read_feed, data)
 
 
 def _import(library: Library, source: str, options: Options, http: Http) -> Report:
@@ -198,19 +219,26 @@ def _import(library: Library, source: str, options: Options, http: Http) -> Repo
         report.unchanged = True
         return report
     try:
-        feed = read_feed(data)
-    except FeedError as error:
+        feed = parse_feed(data)
+    except (FeedError, FeedTooHeavy) as error:
         raise FeedUnreadable(f"{source}: {error}") from None
     report.title, report.warnings = feed.title, list(feed.warnings)
-    known = {e.guid for e in library.episodes() if e.guid}
+    known = {e.guid: e for e in library.episodes() if e.guid and e.feed == source}
     items, report.left_out = _chosen_items(feed, options)
+    rechecked = 0
     for item in items:
-        if item.key in known:
-            report.present += 1
-            continue
-        outcome = _import_item(library, source, item, options, http)
-        if outcome.kind == "added":
-            known.add(item.key)
+        episode = known.get(item.key)
+        if episode is not None:
+            recheck = rechecked < RECHECK_NEWEST
+            rechecked += 1
+            outcome = _update_item(library, item, episode, recheck, options, http)
+            if outcome is None:
+                report.present += 1
+                continue
+        else:
+            outcome = _import_item(library, source, item, options, http)
+            if outcome.kind == "added":
+                known[item.key] = library.get(outcome.slug)
         report.outcomes.append(outcome)
         if options.on_item:
             options.on_item(outcome)
@@ -238,6 +266,85 @@ def _import_item(library: Library, source: str, item: Item, options: Options,
         return _add(library, source, item, title, chosen, options, http)
     except (FetchError, InputError) as error:
         return Outcome("failed", title, str(error))
+    except OSError as error:    # the disk filled or went read-only while downloading
+        return Outcome("failed", title, f"cannot write the library ({error.strerror or error}); "
+                                        f"free some space and import again")
+
+
+def enclosure_id(item: Item) -> str:
+    """What identifies an item's audio: its URL without a rotating token, and the length
+    the feed declares (dynamic ad insertion changes one or the other)."""
+    return f"{stable_url(item.audio_url)} {item.audio_length or ''}".strip()
+
+
+def _update_item(library: Library, item: Item, episode, recheck: bool, options: Options,
+                 http: Http) -> Outcome | None:
+    """Apply what changed of an item already imported: a corrected title, a corrected or
+    moved transcript, new audio (new ads). None when nothing changed. The transcript is
+    fetched again when the item's audio or transcript link changed, and for the newest
+    items (``recheck``), whose corrections are likeliest."""
+    title = item.title or episode.title
+    links = [t.url for t in item.tags.transcripts]
+    new_audio = bool(episode.enclosure) and bool(item.audio_url) and enclosure_id(item) != episode.enclosure
+    moved = bool(episode.transcript_url) and episode.transcript_url not in links
+    changed = ["title"] if item.title and item.title != episode.title else []
+    if not (new_audio or moved or recheck or changed) or not links:
+        return None
+    chosen = None
+    if new_audio or moved or recheck:
+        chosen, tried = choose(item.tags.transcripts, http.get)
+        if chosen is None:
+            return Outcome("failed", title, "could not check its transcript: " + "; ".join(tried),
+                           episode.slug) if (new_audio or moved) else None
+        original = library.file(episode.slug, episode.transcript)
+        if original is None or original.read_bytes() != chosen.body:
+            changed.append("transcript")
+    if new_audio:
+        changed.append("audio")
+    if not changed:
+        return None
+    had_words = library.words_file(episode.slug) is not None
+    try:
+        detail = _apply(library, item, episode, title, chosen if set(changed) - {"title"} else None,
+                        new_audio, options, http)
+    except (FetchError, InputError) as error:
+        return Outcome("failed", title, f"could not apply its correction: {error}", episode.slug)
+    except OSError as error:
+        return Outcome("failed", title, f"cannot write the library ({error.strerror or error})",
+                       episode.slug)
+    return Outcome("updated", title, f"{', '.join(changed)} changed in the feed; {detail}",
+                   episode.slug, realign=bool(set(changed) - {"title"}) and (had_words or options.align))
+
+
+def _apply(library: Library, item: Item, episode, title: str, chosen: Chosen | None,
+           new_audio: bool, options: Options, http: Http) -> str:
+    """Rebuild the episode from the item as the feed has it now; what was done, in words."""
+    import dataclasses
+
+    updated = dataclasses.replace(episode, title=title)
+    if chosen is not None:
+        updated.transcript_url = chosen.link.url
+    with library.download_folder() as folder:
+        path, length, chapters = None, episode.duration, None
+        if new_audio:
+            path = folder / f"audio{_audio_extension(item)}"
+            http.download(item.audio_url, path, Limits(max_bytes=options.max_audio_bytes,
+                                                       deadline=3600), options.on_bytes)
+            length = audio.duration(path)
+            updated.duration, updated.enclosure = length, enclosure_id(item)
+        transcript = None
+        if chosen is not None:
+            transcript = parse_text(chosen.text, chosen.format, length)
+            transcript.notes = item.notes or transcript.notes
+            updated.notes = transcript.notes
+        if new_audio:
+            chapters, _ = _chapters(item, path, updated.notes, http)
+            chapters, _ = settle(chapters, length)
+        library.update(updated, transcript, chosen.body if chosen else None,
+                       SOURCE_EXTENSION.get(chosen.format, ".txt") if chosen else "",
+                       str(path) if path else None, chapters)
+    done = "re-converted" if chosen is not None else "renamed"
+    return done + (", the new audio downloaded" if new_audio else "")
 
 
 def _audio_extension(item: Item) -> str:
@@ -265,7 +372,8 @@ def _add(library: Library, source: str, item: Item, title: str, chosen: Chosen,
         episode, warnings = library.add_parsed(
             transcript, str(path), chosen.body, SOURCE_EXTENSION.get(chosen.format, ".txt"),
             title, library.free_slug(title), chapters, duration=length, move_audio=True,
-            guid=item.key, feed=source, notes=transcript.notes,
+            guid=item.key, feed=source, notes=transcript.notes, enclosure=enclosure_id(item),
+            transcript_url=chosen.link.url,
             published=item.published.isoformat(timespec="seconds") if item.published else "",
             people=[vars(p) for p in item.tags.persons],
             soundbites=[vars(s) for s in item.tags.soundbites])
@@ -289,9 +397,13 @@ def _chapters(item: Item, audio_path: Path, notes: str, http: Http) -> tuple[lis
             return read_chapters_text(decode(response.body)), "podcast:chapters"
         except (FetchError, InputError) as error:
             failed = f"chapters {error}"   # the audio or the notes may still have them
-    if audio_path.suffix == ".mp3":
-        found = chapters_from_id3(audio_path)
+    for source, read in (("ID3", lambda: chapters_from_id3(audio_path) if audio_path.suffix == ".mp3"
+                          else []), ("from the notes", lambda: chapters_from_notes(notes))):
+        try:
+            found = read()
+        except InputError as error:
+            failed = "; ".join(filter(None, (failed, f"chapters {source}: {error}")))
+            continue
         if found:
-            return found, "ID3" + (f"; {failed}" if failed else "")
-    found = chapters_from_notes(notes)
-    return found, ("from the notes" + (f"; {failed}" if failed else "")) if found else failed
+            return found, source + (f"; {failed}" if failed else "")
+    return [], failed

@@ -7,6 +7,7 @@ keyed as :mod:`webapp.core.feeds.reading` keys them: guid, else enclosure URL, e
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException
@@ -94,8 +95,22 @@ def _item_tags(item) -> PodcastTags:
 
 
 def item_key(guid: str, enclosure: str, link: str, title: str) -> str:
-    """An item's identity in its feed: guid, else enclosure URL, else link, else title."""
-    return guid.strip() or enclosure.strip() or link.strip() or f"title:{title.strip()}"
+    """An item's identity in its feed: guid, else enclosure URL (a rotating token in its
+    query left out: see :func:`stable_url`), else link, else title."""
+    return guid.strip() or stable_url(enclosure.strip()) or link.strip() or f"title:{title.strip()}"
+
+
+AUDIO_PATH = re.compile(r"\.(?:mp3|m4a|aac|mp4|ogg|oga|opus|flac|wav)$", re.I)
+
+
+def stable_url(url: str) -> str:
+    """An enclosure URL without what changes from fetch to fetch: the query of a URL whose
+    path names the audio file itself (``/ep12.mp3?token=…``: hosts and trackers rotate
+    tokens there), and any fragment. A path that does not name a file keeps its query
+    (``/download?id=12``: the query is the file)."""
+    head = url.split("#", 1)[0]
+    path, _, query = head.partition("?")
+    return path if query and AUDIO_PATH.search(path) else head
 
 
 def _text(item, name: str) -> str:
@@ -111,7 +126,7 @@ def read_podcast_tags(data: bytes) -> dict[str, PodcastTags]:
     except DefusedXmlException as error:
         raise UnsafeFeed(f"it declares XML entities ({type(error).__name__}); refused, as an "
                          f"XML bomb could be hiding there") from None
-    except ParseError as error:
+    except (ParseError, LookupError, ValueError) as error:   # LookupError: an unknown encoding
         raise UnsafeFeed(f"it is not well-formed XML ({error})") from None
     found: dict[str, PodcastTags] = {}
     for item in root.iter("item"):

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 import feedparser
 
 from ..timecode import parse_duration
+from .bounded import FeedTooHeavy, check_shape
 from .podcast_tags import PodcastTags, Person, Soundbite, TranscriptLink, UnsafeFeed, \
     item_key, read_podcast_tags
 
@@ -94,11 +95,20 @@ def _enclosure(entry) -> tuple[str, str, int]:
     return "", "", 0
 
 
+FUTURE_SLACK = datetime.timedelta(days=2)   # time zones and clocks a little ahead
+
+
 def _published(entry) -> datetime.datetime | None:
+    """The item's date; None when it has none, or one that cannot be true (more than two
+    days ahead: a date of 20 nines must not pin an item to the top for ever)."""
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
         return None
-    return datetime.datetime.fromtimestamp(calendar.timegm(parsed), datetime.timezone.utc)
+    try:
+        when = datetime.datetime.fromtimestamp(calendar.timegm(parsed), datetime.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return None if when > datetime.datetime.now(datetime.timezone.utc) + FUTURE_SLACK else when
 
 
 def _fallback_tags(entry) -> PodcastTags:
@@ -142,11 +152,19 @@ def _html_page(data: bytes) -> FeedError | None:
     return FeedError("this is an HTML page, not a podcast feed" + hint)
 
 
+def _reason(error: BaseException) -> str:
+    return " ".join(str(error).split())[:100] or type(error).__name__
+
+
 def read_feed(data: bytes) -> Feed:
     """The feed in ``data``, or :class:`FeedError`."""
     page = _html_page(data)
     if page:
         raise page
+    try:
+        check_shape(data)
+    except FeedTooHeavy as error:
+        raise FeedError(f"the feed is refused: {error}") from None
     warnings = []
     try:
         ours = read_podcast_tags(data)
@@ -156,13 +174,22 @@ def read_feed(data: bytes) -> Feed:
         ours = None
         warnings.append(f"the feed is not well-formed XML; read what could be read, with "
                         f"one transcript per item at most ({error})")
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    except (LookupError, ValueError, RecursionError) as error:
+        raise FeedError(f"the feed cannot be read ({_reason(error)}); check its XML "
+                        f"declaration's encoding") from None
     if not parsed.get("version") and not parsed.entries:
         why = getattr(parsed.get("bozo_exception"), "getMessage", lambda: "")()
         raise FeedError("this is not an RSS or Atom feed" + (f" ({why})" if why else ""))
     feed = parsed.feed
+    items = [_item(entry, ours) for entry in parsed.entries]
+    for entry, item in zip(parsed.entries, items):
+        if item.published is None and (entry.get("published_parsed") or entry.get("updated_parsed")):
+            warnings.append(f"item {item.title[:60]!r}: its date is impossible or in the future; "
+                            f"read as undated")
     return Feed(title=" ".join((feed.get("title") or "").split()), link=feed.get("link") or "",
-                items=[_item(entry, ours) for entry in parsed.entries], warnings=warnings)
+                items=items, warnings=warnings)
 
 
 __all__ = ["Feed", "FeedError", "Item", "Person", "Soundbite", "TranscriptLink", "read_feed"]
