@@ -37,9 +37,22 @@ def replacing(path: str | os.PathLike, suffix: str = "", durable: bool = False,
 
 def write_text(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` as UTF-8 (LF line ends) to ``path``, atomically."""
-    with replacing(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+    write_texts({path: text})
+
+
+def write_texts(texts: dict) -> None:
+    """Write several files ``{path: text}`` together: every one is written to its temp
+    file first, and only when all are written are they renamed into place, so a full disk
+    leaves all of them as they were, never some old and some new."""
+    with contextlib.ExitStack() as stack:
+        for path, text in texts.items():
+            tmp = stack.enter_context(replacing(path))
+            _write(tmp, text)
+
+
+def _write(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
 
 
 def _fsync(path: Path, flags: int) -> None:

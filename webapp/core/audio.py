@@ -37,6 +37,11 @@ def duration(path: str | os.PathLike) -> float:
     """
     name = os.fspath(path)
     if not os.path.isfile(name):
+        if os.path.isdir(name):
+            raise InputError("this is a folder; give the audio file inside it", path=name)
+        if os.path.exists(name):
+            raise InputError("this is not a regular file (a device, pipe or socket); give the "
+                             "episode's audio file", path=name)
         raise InputError("no such audio file; check the path", path=name)
     ext = os.path.splitext(name)[1].lower()
     if ext not in AUDIO_TYPES:

@@ -93,13 +93,17 @@ def read_bytes(path: str | os.PathLike, limit: int = MAX_BYTES) -> bytes:
         raise InputError("permission denied; make the file readable", path=name) from None
     except OSError as error:
         raise InputError(f"cannot open this file ({error.strerror})", path=name) from None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise InputError("this is a folder; give the transcript file inside it", path=name)
+            raise InputError("this is a folder; give the file inside it", path=name)
         if not stat.S_ISREG(info.st_mode):
             raise InputError("this is not a regular file (a device, pipe or socket); give "
-                             "the transcript's file", path=name)
+                             "the file itself", path=name)
+    except BaseException:
+        os.close(fd)     # a folder opens on Linux: closed here, not leaked
+        raise
+    with os.fdopen(fd, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
         raise InputError(f"the file is over {limit // 2**20} MB; is this a transcript?", path=name)

@@ -31,10 +31,16 @@ def check_order(drafts: list[Draft]) -> None:
                 line=after.line)
 
 
+MAX_CUES = 20_000     # 11 hours of 2-second subtitles; the reference episode has 198
+
+
 def to_cues(drafts: list[Draft], duration: float | None = None) -> list[Cue]:
     """Apply the timing rules to drafts that are already in order."""
     if not drafts:
         raise InputError("no cues found: the file has timestamps but no text after them")
+    if len(drafts) > MAX_CUES:
+        raise InputError(f"{len(drafts):,} cues, more than the {MAX_CUES:,} one transcript may "
+                         f"have; is this one episode's transcript?", line=drafts[MAX_CUES].line)
     check_order(drafts)
     last = drafts[-1]
     if duration is not None and duration <= last.start:

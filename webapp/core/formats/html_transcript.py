@@ -7,7 +7,10 @@
 
 A ``<p>`` with no ``<time>`` of its own continues the paragraph before it; a ``<time>``'s
 ``datetime`` attribute (``PT1M5S`` or a clock) wins over its text. Markup inside a
-paragraph (links, emphasis) is kept as its text; scripts and styles are dropped.
+paragraph (links, emphasis) is kept as its text; scripts and styles are dropped. No word
+is lost: a ``<time>`` inside a ``<p>`` starts a new paragraph there, and text outside any
+``<p>`` (in a ``<span>`` or ``<div>``) is a paragraph of its own after a ``<time>``, else
+joins the paragraph before it; text before the first ``<time>`` is named in a warning.
 """
 from __future__ import annotations
 
@@ -41,26 +44,54 @@ class _Reader(HTMLParser):
         self.buffer: list[str] = []
         self.datetime: str | None = None
         self.skipping = 0
+        self.resume_p = False            # a <time> inside a <p>: the <p> goes on after it
+        self.loose: list[str] = []       # text outside <cite>, <time> and <p>
 
     def handle_starttag(self, tag, attrs):
         if tag in _SKIPPED:
             self.skipping += 1
         elif tag in ("cite", "time", "p"):
+            self.resume_p = tag == "time" and self.into == "p"
             self._close()
+            self._flush_loose()
             self.into, self.buffer = tag, []
             self.datetime = dict(attrs).get("datetime") if tag == "time" else None
         elif tag in _BREAKS and self.into == "p":
             self.buffer.append(" ")
+        elif not self.into:
+            self.loose.append(" ")
 
     def handle_endtag(self, tag):
         if tag in _SKIPPED:
             self.skipping = max(0, self.skipping - 1)
         elif tag == self.into:
             self._close()
+            if tag == "time" and self.resume_p:
+                self.resume_p, self.into, self.buffer = False, "p", []
+        elif tag == "p":
+            self.resume_p = False
+        elif tag in _BREAKS and not self.into:
+            self.loose.append(" ")
 
     def handle_data(self, data):
-        if self.into and not self.skipping:
+        if self.skipping:
+            return
+        if self.into:
             self.buffer.append(data)
+        else:
+            self.loose.append(data)
+
+    def _flush_loose(self) -> None:
+        text = " ".join("".join(self.loose).split())
+        self.loose = []
+        if not text:
+            return
+        if self.start is not None or self.drafts:
+            self._paragraph(text)
+        else:
+            self.warnings.append(Warn(f"text before the first <time> left out: "
+                                      f"{text[:60]!r}{'…' if len(text) > 60 else ''}",
+                                      line=self.getpos()[0]))
 
     def _close(self) -> None:
         text = " ".join("".join(self.buffer).split())
@@ -100,6 +131,7 @@ def read_html(text: str) -> Parsed:
     reader.feed(text)
     reader.close()
     reader._close()
+    reader._flush_loose()
     if not reader.drafts:
         raise InputError("no timed paragraphs in this HTML; expected <time>0:00</time> "
                          "before each <p>…</p> (Podcasting 2.0 HTML transcripts)")

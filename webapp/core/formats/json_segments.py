@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..errors import InputError
+from ..errors import InputError, Warn
 from ..timecode import MAX_SECONDS
 from . import Draft, Parsed
 
@@ -35,10 +35,11 @@ def read_json(text: str) -> Parsed:
         raise InputError("JSON transcript has no 'segments' list; expected Podcasting 2.0 "
                          '{"version": ..., "segments": [...]} or Whisper output')
     first = segments[0] if isinstance(segments[0], dict) else {}
+    warnings: list[Warn] = []
     if "startTime" in first:
-        return Parsed(_podcasting(segments))
+        return Parsed(_podcasting(segments, warnings), warnings=warnings)
     if "start" in first:
-        return Parsed(_whisper(segments))
+        return Parsed(_whisper(segments, warnings), warnings=warnings)
     raise InputError("JSON segments need 'startTime'/'endTime'/'body' (Podcasting 2.0) or "
                      "'start'/'end'/'text' (Whisper); segment 1 has neither")
 
@@ -56,11 +57,20 @@ def _number(segment, key: str, index: int) -> float:
     return round(number, 3)
 
 
-def _text(segment, key: str) -> str:
+def _text(segment, key: str, index: int = 0, warnings: list | None = None) -> str:
     """The segment's text, each line stripped and blank lines dropped: a blank line would
-    end the WebVTT cue early, so a body with an empty line still gives one cue."""
+    end the WebVTT cue early, so a body with an empty line still gives one cue. A list of
+    strings (some Whisper exports) is its words joined; any other kind is named in a
+    warning."""
     value = segment.get(key, "") if isinstance(segment, dict) else ""
+    if isinstance(value, list) and all(isinstance(part, str) for part in value):
+        value = join_words([part.strip() for part in value if part.strip()])
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str):
+        if warnings is not None and value is not None:
+            warnings.append(Warn(f"segment {index}'s {key!r} is not text "
+                                 f"({type(value).__name__}); left out"))
         return ""
     return "\n".join(line.strip() for line in value.splitlines() if line.strip())
 
@@ -80,14 +90,21 @@ def join_words(words: list[str]) -> str:
     return out
 
 
-def _podcasting(segments: list) -> list[Draft]:
+def _podcasting(segments: list, warnings: list) -> list[Draft]:
     drafts: list[Draft] = []
     words: list[str] = []
     current: Draft | None = None
-    for index, segment in enumerate(segments, start=1):
-        start = _number(segment, "startTime", index)
+    timed = [(_number(segment, "startTime", index), index, segment)
+             for index, segment in enumerate(segments, start=1)]
+    early = next((index for (start, index, _), (before, _, _) in zip(timed[1:], timed)
+                  if start < before), None)
+    if early is not None:
+        warnings.append(Warn(f"segment {early} starts before the segment ahead of it; the "
+                             f"segments were put in time order"))
+        timed.sort(key=lambda entry: entry[0])
+    for start, index, segment in timed:
         end = _number(segment, "endTime", index)
-        body = _text(segment, "body")
+        body = _text(segment, "body", index, warnings)
         if not body:
             continue
         speaker = _speaker(segment)
@@ -108,13 +125,13 @@ def _podcasting(segments: list) -> list[Draft]:
     return drafts
 
 
-def _whisper(segments: list) -> list[Draft]:
+def _whisper(segments: list, warnings: list) -> list[Draft]:
     drafts = []
     for index, segment in enumerate(segments, start=1):
         if not isinstance(segment, dict):
             raise InputError(f"segment {index} is not a JSON object; give each segment as "
                              '{"start": ..., "end": ..., "text": ...}')
-        body = _text(segment, "text")
+        body = _text(segment, "text", index, warnings)
         if body:
             speaker = _speaker(segment)
             drafts.append(Draft(start=_number(segment, "start", index),
