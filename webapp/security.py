@@ -12,6 +12,7 @@ Host header never reaches a link.
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request, url_for
@@ -103,6 +104,52 @@ def is_own_url(url: str) -> bool:
     return parts.netloc.lower() == own.lower()
 
 
+_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+
+
+def host_is_well_formed(host: str) -> bool:
+    """A Host header a URL can be built on: a DNS name (labels of 1-63 letters, digits,
+    dashes, IDNA-encodable when not ASCII; 253 characters at most), an IPv4 address or a
+    bracketed IPv6 one, each with an optional port."""
+    import ipaddress
+
+    host = host.strip().lower()
+    if host.startswith("["):
+        literal, bracket, rest = host[1:].partition("]")
+        if not bracket:
+            return False
+        try:
+            ipaddress.IPv6Address(literal)
+        except ValueError:
+            return False
+        return rest == "" or (rest.startswith(":") and rest[1:].isdigit() and len(rest) <= 6)
+    name, colon, port = host.rpartition(":") if ":" in host else (host, "", "")
+    if colon and not (port.isdigit() and len(port) <= 5):
+        return False
+    try:
+        name = name.encode("idna").decode("ascii") if not name.isascii() else name
+    except UnicodeError:
+        return False
+    name = name[:-1] if name.endswith(".") else name
+    return 0 < len(name) <= 253 and all(_LABEL.match(label) for label in name.split("."))
+
+
+def reject_malformed_hosts(wsgi_app):
+    """WSGI middleware: a request whose Host cannot be a host name gets a plain 400 before
+    Flask builds any URL from it (Werkzeug cannot bind one to ``a..b``)."""
+    def app(environ, start_response):
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        if host and not host_is_well_formed(host):
+            body = b"400 Bad Request: the Host header is not a host name.\n"
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8"),
+                                               ("Content-Length", str(len(body))),
+                                               ("X-Content-Type-Options", "nosniff")])
+            return [body]
+        return wsgi_app(environ, start_response)
+    return app
+
+
 def init_app(app: Flask) -> None:
+    app.wsgi_app = reject_malformed_hosts(app.wsgi_app)
     app.before_request(check_host)
     app.after_request(add_headers)

@@ -21,6 +21,7 @@ import contextlib
 import os
 import re
 import threading
+import time
 from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
@@ -114,6 +115,68 @@ def pool(url: str):
                         "prepare_threshold": None})
             found.open(wait=False)
         return found
+
+
+class Breaker:
+    """A circuit breaker for one database: after a connection could not be had, searches
+    fail at once for OPEN_SECONDS (no thread waits the pool's timeout, so pages keep their
+    latency while the database is away); then one search tries again while the others
+    still fail at once, and its success closes the breaker."""
+
+    OPEN_SECONDS = 5.0
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.open_until = 0.0
+        self.probing = False
+
+    def allow(self) -> bool:
+        with self._lock:
+            if not self.open_until:
+                return True
+            if time.monotonic() < self.open_until or self.probing:
+                return False
+            self.probing = True      # this caller is the one that tries again
+            return True
+
+    def failed(self) -> None:
+        with self._lock:
+            self.open_until, self.probing = time.monotonic() + self.OPEN_SECONDS, False
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self.open_until, self.probing = 0.0, False
+
+    @contextlib.contextmanager
+    def guarding(self) -> Iterator[None]:
+        """Around a connection's use: refused at once while open; an error meaning the
+        database cannot be reached opens it, anything else (an answer) closes it."""
+        if not self.allow():
+            raise SearchUnavailable("search is unavailable: the database did not answer a "
+                                    "moment ago; try again in a few seconds")
+        try:
+            yield
+        except BaseException as error:
+            if _unreachable(error):
+                self.failed()
+            else:
+                self.succeeded()
+            raise
+        self.succeeded()
+
+
+def _unreachable(error: BaseException) -> bool:
+    """A psycopg or pool error meaning no connection could be had."""
+    return type(error).__name__ in ("PoolTimeout", "OperationalError", "TooManyRequests",
+                                    "PoolClosed", "ConnectionTimeout")
+
+
+_breakers: dict[str, Breaker] = {}
+
+
+def breaker(url: str) -> Breaker:
+    with _pools_lock:
+        return _breakers.setdefault(url, Breaker())
 
 
 def close_pools(url: str | None = None) -> None:
@@ -253,7 +316,7 @@ class PgStore:
         if held is not None:
             yield held
             return
-        with pool(self.url).connection() as db:
+        with breaker(self.url).guarding(), pool(self.url).connection() as db:
             yield db
 
     @contextlib.contextmanager
@@ -289,7 +352,7 @@ class PgStore:
         if getattr(self._held, "connection", None) is not None:
             yield True          # already ours (re-entered)
             return
-        with pool(self.url).connection() as db:
+        with breaker(self.url).guarding(), pool(self.url).connection() as db:
             db.autocommit = True
             try:
                 sql = "SELECT pg_advisory_lock(%s), true" if wait else \
