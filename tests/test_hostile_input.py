@@ -91,7 +91,7 @@ def test_two_adds_of_one_slug_at_once_give_one_episode_and_one_clear_error(tmp_p
 
     def add():
         results.append(listenalong("add", GARDEN, "--audio", mp3, "--slug", "same",
-                                   "--media", media))
+                                   "--no-align", "--media", media))
 
     threads = [threading.Thread(target=add) for _ in range(4)]
     for thread in threads:

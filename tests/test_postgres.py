@@ -206,7 +206,7 @@ def shared(tmp_path, pg_database):
 
 def add_on(node: Node, *args, wait=True):
     """``listenalong add`` run on ``node``'s machine (its environment)."""
-    command = [sys.executable, "-m", "webapp", "add", *args]
+    command = [sys.executable, "-m", "webapp", "add", *args, "--no-align"]   # silent audio
     proc = subprocess.Popen(command, cwd=REPO, env=node.env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     return proc.communicate(timeout=180) + (proc.returncode,) if wait else proc
