@@ -89,7 +89,13 @@ def test_with_javascript_the_player_and_autofocus_agree(page, seed_server, seed_
     page.wait_for_function("(sel) => document.querySelector(sel).getAttribute('aria-current') === 'true'",
                            arg=cue)
     page.evaluate("document.getElementById('player').pause()")
-    page.wait_for_timeout(600)  # let any smooth scrolling settle
+    # smooth scrolling, and the sizes content-visibility estimated for the cues above it
+    # being replaced by real ones, settle in their own time (slower on a busy machine)
+    page.wait_for_function("""(sel) => {
+      const r = document.querySelector(sel).getBoundingClientRect();
+      const bar = document.querySelector('.player-bar').getBoundingClientRect();
+      return r.height > 0 && r.bottom <= window.innerHeight && r.top >= bar.bottom - 1;
+    }""", arg=f"{cue} .cue-time", timeout=5000)
     assert in_viewport(page, f"{cue} .cue-time") and below_player_bar(page, f"{cue} .cue-time")
     assert page.evaluate("document.activeElement.closest('.cue') && document.activeElement.closest('.cue').id") \
         == cue[1:]
