@@ -27,7 +27,7 @@ class Node:
     """``with Node(media, url) as node: node.get("/search?q=x")``."""
 
     def __init__(self, media: Path, database: str, workers: int = 2, threads: int = 4,
-                 **extra: str):
+                 root: Path = REPO, **extra: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = node_env(media, database, **extra)
@@ -36,10 +36,11 @@ class Node:
                         "--threads", str(threads), "--bind", f"127.0.0.1:{self.port}",
                         "--graceful-timeout", "5", "webapp:create_app()"]
         self.process = None
+        self.root = root      # the tree whose webapp it serves (a benchmark's baseline)
 
     def __enter__(self) -> "Node":
         with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(self.command, env=self.env, cwd=REPO,
+            self.process = subprocess.Popen(self.command, env=self.env, cwd=self.root,
                                             stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
