@@ -12,6 +12,7 @@ Host header never reaches a link.
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import urlsplit
 
@@ -111,8 +112,6 @@ def host_is_well_formed(host: str) -> bool:
     """A Host header a URL can be built on: a DNS name (labels of 1-63 letters, digits,
     dashes, IDNA-encodable when not ASCII; 253 characters at most), an IPv4 address or a
     bracketed IPv6 one, each with an optional port."""
-    import ipaddress
-
     host = host.strip().lower()
     if host.startswith("["):
         literal, bracket, rest = host[1:].partition("]")

@@ -375,8 +375,8 @@ class Library:
             original, episode.transcript = final / current.transcript, current.transcript
         else:
             episode.transcript = original_name(original_ext)
-        if chapters is None:
-            chapters = self.chapters(slug)
+        chapters = self.chapters(slug) if chapters is None else \
+            settle(list(chapters), episode.duration)[0]
         episode.cues, episode.speakers = len(transcript.cues), transcript.speakers
         try:
             building = Path(tempfile.mkdtemp(prefix=f"{ADDING}{slug}-{os.getpid()}-", dir=self.root))

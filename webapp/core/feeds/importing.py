@@ -26,7 +26,7 @@ from typing import Callable
 
 from .. import audio
 from ..atomic import write_text
-from ..chapters import Chapter, chapters_from_id3, chapters_from_notes, read_chapters_text, settle
+from ..chapters import Chapter, chapters_from_id3, chapters_from_notes, read_chapters_text
 from ..decoding import decode
 from ..errors import InputError
 from ..episodes import Library
@@ -327,19 +327,14 @@ def _apply(library: Library, item: Item, episode, title: str, chosen: Chosen | N
     with library.download_folder() as folder:
         path, length, chapters = None, episode.duration, None
         if new_audio:
-            path = folder / f"audio{_audio_extension(item)}"
-            http.download(item.audio_url, path, Limits(max_bytes=options.max_audio_bytes,
-                                                       deadline=3600), options.on_bytes)
-            length = audio.duration(path)
+            path, length = _download_audio(item, folder, options, http)
             updated.duration, updated.enclosure = length, enclosure_id(item)
         transcript = None
         if chosen is not None:
-            transcript = parse_text(chosen.text, chosen.format, length)
-            transcript.notes = item.notes or transcript.notes
+            transcript = _converted(chosen, item, length)
             updated.notes = transcript.notes
         if new_audio:
             chapters, _ = _chapters(item, path, updated.notes, http)
-            chapters, _ = settle(chapters, length)
         library.update(updated, transcript, chosen.body if chosen else None,
                        SOURCE_EXTENSION.get(chosen.format, ".txt") if chosen else "",
                        str(path) if path else None, chapters)
@@ -360,14 +355,9 @@ def _audio_extension(item: Item) -> str:
 
 def _add(library: Library, source: str, item: Item, title: str, chosen: Chosen,
          options: Options, http: Http) -> Outcome:
-    ext = _audio_extension(item)
     with library.download_folder() as folder:
-        path = folder / f"audio{ext}"
-        http.download(item.audio_url, path, Limits(max_bytes=options.max_audio_bytes,
-                                                   deadline=3600), options.on_bytes)
-        length = audio.duration(path)
-        transcript = parse_text(chosen.text, chosen.format, length)
-        transcript.notes = item.notes or transcript.notes
+        path, length = _download_audio(item, folder, options, http)
+        transcript = _converted(chosen, item, length)
         chapters, why = _chapters(item, path, transcript.notes, http)
         episode, warnings = library.add_parsed(
             transcript, str(path), chosen.body, SOURCE_EXTENSION.get(chosen.format, ".txt"),
@@ -384,6 +374,21 @@ def _add(library: Library, source: str, item: Item, title: str, chosen: Chosen,
         detail += f", no chapters ({why})"
     detail += "".join(f"; warning: {w}" for w in warnings[:3])
     return Outcome("added", title, detail, episode.slug)
+
+
+def _download_audio(item: Item, folder: Path, options: Options, http: Http) -> tuple[Path, float]:
+    """The item's enclosure downloaded into ``folder``, and its length in seconds."""
+    path = folder / f"audio{_audio_extension(item)}"
+    http.download(item.audio_url, path, Limits(max_bytes=options.max_audio_bytes, deadline=3600),
+                  options.on_bytes)
+    return path, audio.duration(path)
+
+
+def _converted(chosen: Chosen, item: Item, length: float):
+    """The chosen transcript read for audio of ``length``, the item's notes as its notes."""
+    transcript = parse_text(chosen.text, chosen.format, length)
+    transcript.notes = item.notes or transcript.notes
+    return transcript
 
 
 def _chapters(item: Item, audio_path: Path, notes: str, http: Http) -> tuple[list[Chapter], str]:
