@@ -166,9 +166,10 @@ class Breaker:
 
 
 def _unreachable(error: BaseException) -> bool:
-    """A psycopg or pool error meaning no connection could be had."""
-    return type(error).__name__ in ("PoolTimeout", "OperationalError", "TooManyRequests",
-                                    "PoolClosed", "ConnectionTimeout")
+    """No connection could be had from the pool in its timeout (the database refuses or
+    does not answer). A connection dropped mid-query (a restart, a killed backend) is not
+    this: the pool replaces it and the next search should reconnect at once."""
+    return type(error).__name__ == "PoolTimeout"
 
 
 _breakers: dict[str, Breaker] = {}
