@@ -88,6 +88,33 @@ def test_api_episode_scope_limit_and_ranking(client):
     assert response.status_code == 404 and "no-such-episode" in data["error"]
 
 
+def test_api_offset_pages_through_the_results(client):
+    every = [r["start"] for r in api(client, q="word", limit="100")[1]["results"]]
+    second = [r["start"] for r in api(client, q="word", limit="40", offset="40")[1]["results"]]
+    assert second == every[40:80]
+    rest = [r["start"] for r in api(client, q="word", limit="100", offset="100")[1]["results"]]
+    assert len(rest) == 30 and not set(rest) & set(every)      # 130 cues in all
+    assert api(client, q="word", offset="junk")[1]["results"][0]["start"] == every[0]
+
+
+def test_the_results_page_pages(client):
+    first = client.get("/search?q=word").get_data(as_text=True)
+    assert "Matches 1 to 50, best first" in first
+    assert 'href="/search?q=word&amp;page=2"' in first and "Better matches" not in first
+    second = client.get("/search?q=word&page=2").get_data(as_text=True)
+    assert "Matches 51 to 100" in second
+    assert 'href="/search?q=word"' in second and 'href="/search?q=word&amp;page=3"' in second
+    third = client.get("/search?q=word&page=3").get_data(as_text=True)
+    assert "Matches 101 to 130" in third and "More matches" not in third
+    seen = [re.findall(r'href="/episodes/many\?t=([0-9.]+)"', html) for html in (first, second, third)]
+    assert sum(len(page) for page in seen) == 130 and len(set().union(*seen)) == 130
+    for bad in ("4", "0", "x", "99999999999"):
+        response = client.get(f"/search?q=word&page={bad}")
+        assert response.status_code == 404 and "page" in response.get_data(as_text=True)
+    small = client.get("/search?q=software").get_data(as_text=True)
+    assert "2 passages in 2 episodes" in small and 'class="pager"' not in small
+
+
 def test_api_phrase_and_words(client):
     _, data = api(client, q='"small things"')
     assert [r["start"] for r in data["results"]] == [31.5]

@@ -14,6 +14,17 @@ def library() -> Library:
     return current_app.extensions["library"]
 
 
+def page_number(raw: str | None, pages: int, of: str) -> int:
+    """The page asked for (``?page=``), 1 without one; a 404 naming the pages there are
+    for one that is not there (``of``: "this library", "these results")."""
+    if raw is None:
+        return 1
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9 and 1 <= int(raw) <= pages):
+        abort(404, description=f"There is no page “{raw[:20]}” of {of}: its pages "
+                               f"are 1 to {pages}.")
+    return int(raw)
+
+
 def _unavailable(slug: str, error: BrokenEpisode):
     current_app.logger.warning("episode %s is unavailable: %s", slug, error)
     abort(404, description=UNAVAILABLE.format(error))

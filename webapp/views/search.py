@@ -4,7 +4,8 @@ Both parse the query with :mod:`webapp.core.search.query` (user input never reac
 syntax raw). Over-long queries are a 400 with a clear message; queries with nothing to
 search for (``"``, ``*``, ``(``) are simply no results.
 
-``/api/search?q=…[&episode=slug][&limit=n]`` answers::
+``/search?q=…[&episode=slug][&page=n]`` shows :data:`PAGE_SIZE` results to a page, best
+first. ``/api/search?q=…[&episode=slug][&limit=n][&offset=n]`` answers::
 
     {"query": "…", "episode": null, "results": [
         {"episode": slug, "title": …, "cue": N, "start": s, "end": s, "speaker": … | null,
@@ -14,20 +15,22 @@ search for (``"``, ``*``, ``(``) are simply no results.
 
 ``snippet`` is plain text (never HTML); ``highlights`` are ``[from, to)`` offsets of the
 matched words in it, counted in Unicode code points. ``cue`` is the 1-based number of the
-cue on the episode page (element ``#cue-N``). ``limit`` defaults to 20, at most 100.
+cue on the episode page (element ``#cue-N``). ``limit`` defaults to 20, at most 100;
+``offset`` skips that many of the best (the next page), up to the 500 best in all.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from ..core.moments import moment_href
-from ..core.search import (DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, Query, QueryTooLong,
-                           SearchIndex, SearchUnavailable, clean, parse_query)
-from . import library
+from ..core.search import (DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, RANK_CANDIDATES, Query,
+                           QueryTooLong, SearchIndex, SearchUnavailable, clean, parse_query)
+from . import library, page_number
 
 bp = Blueprint("search", __name__)
 
-PAGE_LIMIT = 60
+PAGE_SIZE = 50     # results to a page of /search (``&page=2`` for the next)
+PAGES = RANK_CANDIDATES // PAGE_SIZE   # the best RANK_CANDIDATES are ranked, no further
 
 
 def search_index() -> SearchIndex:
@@ -41,10 +44,14 @@ def _limit(raw: str | None) -> int:
         return DEFAULT_LIMIT
 
 
-def _run(query: Query, episode: str | None, limit: int):
+def _offset(raw: str | None) -> int:
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
+
+
+def _run(query: Query, episode: str | None, limit: int, offset: int = 0):
     index = search_index()
     index.ensure()
-    return index.search(query, episode=episode, limit=limit)
+    return index.search(query, episode=episode, limit=limit, offset=offset)
 
 
 def _play_url(slug: str, start: float) -> str:
@@ -61,9 +68,10 @@ def page():
     raw = request.args.get("q", "")
     slug = request.args.get("episode") or None
     scope = library().get(slug) if slug else None
+    page_asked = page_number(request.args.get("page"), PAGES, "these results")
     context = dict(q=clean(raw[:MAX_QUERY_CHARS]), scope=scope, unknown_scope=bool(slug and not scope),
-                   groups=[], total=0, searched=False, error=None, limit=PAGE_LIMIT,
-                   hit_url=hit_url)
+                   groups=[], total=0, searched=False, error=None, hit_url=hit_url,
+                   page=page_asked, first=(page_asked - 1) * PAGE_SIZE, more=False)
     try:
         query = parse_query(raw)
     except QueryTooLong as error:
@@ -76,11 +84,16 @@ def page():
     if not query:
         return render_template("search.html", **context)
     try:
-        hits = _run(query, scope.slug if scope else None, PAGE_LIMIT)
+        hits = _run(query, scope.slug if scope else None, PAGE_SIZE + 1, context["first"])
     except SearchUnavailable as error:
         current_app.logger.error("search failed: %s", error)
         context["error"] = "Search is not available right now; please try again later."
         return render_template("search.html", **context), 503
+    context["more"] = len(hits) > PAGE_SIZE and page_asked < PAGES
+    hits = hits[:PAGE_SIZE]
+    if page_asked > 1 and not hits:
+        abort(404, description=f"There are fewer than {context['first'] + 1} matches for "
+                               f"“{query.text}”: the results end on an earlier page.")
     groups: dict[str, dict] = {}
     for hit in hits:  # best first: groups come in the order of their best hit
         group = groups.setdefault(hit.episode, {"slug": hit.episode, "title": hit.title,
@@ -103,7 +116,8 @@ def api():
     if slug is not None and library().get(slug) is None:
         return jsonify(error=f"There is no episode called “{slug[:80]}” in this library."), 404
     try:
-        hits = _run(query, slug, _limit(request.args.get("limit"))) if query else []
+        hits = _run(query, slug, _limit(request.args.get("limit")),
+                    _offset(request.args.get("offset"))) if query else []
     except SearchUnavailable as error:
         current_app.logger.error("search failed: %s", error)
         return jsonify(error="Search is not available right now; please try again later."), 503

@@ -29,13 +29,13 @@ from . import pg_store, ranking, store
 from .hits import HIT_END, HIT_START, Hit, snippet_parts
 from .indexer import Indexer, Progress
 from .query import MAX_QUERY_CHARS, Query, QueryTooLong, clean, parse_query
-from .ranking import DEFAULT_LIMIT, MAX_LIMIT
+from .ranking import DEFAULT_LIMIT, MAX_LIMIT, RANK_CANDIDATES
 from .store import TOKENIZE, SearchUnavailable, guard, index_path
 
 __all__ = [
     "SearchIndex", "SearchUnavailable", "Hit", "Query", "QueryTooLong", "parse_query",
     "clean", "index_path", "snippet_parts", "HIT_START", "HIT_END",
-    "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_QUERY_CHARS", "TOKENIZE",
+    "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_QUERY_CHARS", "RANK_CANDIDATES", "TOKENIZE",
 ]
 
 
@@ -120,10 +120,10 @@ class SearchIndex:
     @guard
     @repairing
     def search(self, query: str | Query, episode: str | None = None,
-               limit: int = DEFAULT_LIMIT) -> list[Hit]:
+               limit: int = DEFAULT_LIMIT, offset: int = 0) -> list[Hit]:
         """See :func:`webapp.core.search.ranking.search`; each hit comes with the time
         it plays from (:attr:`Hit.play_at`)."""
-        hits = self._ranking.search(self.store, query, episode, limit)
+        hits = self._ranking.search(self.store, query, episode, limit, offset)
         for hit in hits:
             hit.play_at = self.play_time(hit)
         return hits

@@ -17,7 +17,7 @@ from .hits import HIT_END, HIT_START, Hit
 from . import ranking, store
 from .pg_store import CONFIG, PARTITION_NAMES, PgStore
 from .query import Query, parse_query
-from .ranking import DEFAULT_LIMIT, MAX_LIMIT, SNIPPET_TOKENS
+from .ranking import DEFAULT_LIMIT, SNIPPET_TOKENS, reach
 
 HEADLINE = (f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_TOKENS}, "
             f"MinWords={SNIPPET_TOKENS // 3}, ShortWord=0, HighlightAll=false")
@@ -67,7 +67,7 @@ def tsquery(query: Query) -> tuple[str, dict] | None:
 
 
 def search(index: PgStore, query: str | Query, episode: str | None = None,
-           limit: int = DEFAULT_LIMIT) -> list[Hit]:
+           limit: int = DEFAULT_LIMIT, offset: int = 0) -> list[Hit]:
     """Cues holding every wanted term of ``query``, best first; ``episode`` limits it to
     one slug. See :func:`webapp.core.search.ranking.search`."""
     parsed = query if isinstance(query, Query) else parse_query(query)
@@ -75,7 +75,8 @@ def search(index: PgStore, query: str | Query, episode: str | None = None,
     if built is None:
         return []
     match, args = built
-    limit = max(1, min(int(limit), MAX_LIMIT))
+    limit, offset = reach(limit, offset)
+    wanted = offset + limit
     tiers = _tiers(parsed, match, args)
     index.require_schema()
     ranked: list[tuple] = []
@@ -85,10 +86,11 @@ def search(index: PgStore, query: str | Query, episode: str | None = None,
         *texts, high, parts, _ = row
         parts = sorted(parts, reverse=True)
         for tier in texts[1:]:
-            if len(ranked) >= limit:
+            if len(ranked) >= wanted:
                 break
             found = _candidates(db, tier, episode, high, parts)
-            ranked += sorted(found, key=lambda c: (c[1], c[2], c[3]))[:limit - len(ranked)]
+            ranked += sorted(found, key=lambda c: (c[1], c[2], c[3]))[:wanted - len(ranked)]
+        ranked = ranked[offset:wanted]
         ids = [c[0] for c in ranked]
         if not ids:
             return []

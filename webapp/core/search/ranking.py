@@ -20,14 +20,23 @@ SNIPPET_TOKENS = 36
 RANK_CANDIDATES = 500   # at most this many matching cues are ranked by bm25 (the newest)
 
 
+def reach(limit: int, offset: int) -> tuple[int, int]:
+    """(limit, offset) made safe: a page of at most MAX_LIMIT hits, and no further than the
+    RANK_CANDIDATES best in all (what is ranked at most)."""
+    offset = max(0, min(int(offset), RANK_CANDIDATES - 1))
+    return max(1, min(int(limit), MAX_LIMIT, RANK_CANDIDATES - offset)), offset
+
+
 def search(index: Store, query: str | Query, episode: str | None = None,
-           limit: int = DEFAULT_LIMIT) -> list[Hit]:
-    """Cues holding every term of ``query``, best first; ``episode`` limits it to one slug."""
+           limit: int = DEFAULT_LIMIT, offset: int = 0) -> list[Hit]:
+    """Cues holding every term of ``query``, best first; ``episode`` limits it to one slug;
+    the ``limit`` hits after the ``offset`` best (a page of results)."""
     parsed = query if isinstance(query, Query) else parse_query(query)
     match = parsed.fts()
     if match is None or not index.path.is_file():
         return []
-    limit = max(1, min(int(limit), MAX_LIMIT))
+    limit, offset = reach(limit, offset)
+    wanted = offset + limit
     adjacent = parsed.adjacent_fts()
     first = f"{adjacent} AND ({match})" if parsed.excluded else adjacent
     tiers = [first, f"({match}) NOT {adjacent}"] if adjacent else [match]
@@ -42,10 +51,10 @@ def search(index: Store, query: str | Query, episode: str | None = None,
             shards = list(range(shard_of(span[1]), shard_of(span[0]) - 1, -1))
         ranked: list[tuple[int, float]] = []
         for tier in tiers:
-            if len(ranked) >= limit:
+            if len(ranked) >= wanted:
                 break
-            ranked += _ranked(db, tier, span, shards, limit - len(ranked))
-        hits = _hits(db, match, ranked)
+            ranked += _ranked(db, tier, span, shards, wanted - len(ranked))
+        hits = _hits(db, match, ranked[offset:wanted])
         db.execute("COMMIT")
     return hits
 
