@@ -3,7 +3,7 @@
 # Both install what they need first.
 VENV := .venv
 PY := $(VENV)/bin/python
-PORT ?= 5000
+PORT ?=   # empty: the PORT setting ($$LISTENALONG_PORT, else 5000)
 
 .PHONY: run test deps test-deps bench
 
@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 deps: $(VENV)/.installed
 
 run: deps
-	$(VENV)/bin/listenalong run --port $(PORT)
+	$(VENV)/bin/listenalong run $(if $(strip $(PORT)),--port $(PORT))
 
 test-deps: deps
 	scripts/install-system-deps

@@ -17,10 +17,14 @@ pytestmark = pytest.mark.usefixtures("engine")   # every test on SQLite and on P
 GARDEN = FIXTURES / "garden_chat.txt"
 
 
-def run(*args, media):
+def run(*args, media, **settings):
     """The CLI; ``add`` without word timing, as these tests' audio is silence (add refuses
-    to align audio that does not hold the words: tests/test_alignment.py)."""
-    env = {**os.environ, "LISTENALONG_MEDIA_DIR": str(media)}
+    to align audio that does not hold the words: tests/test_alignment.py); ``settings``
+    (PORT=…) as LISTENALONG_ variables."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("LISTENALONG_PORT", "LISTENALONG_PUBLIC_URL")}
+    env.update({"LISTENALONG_MEDIA_DIR": str(media)},
+               **{f"LISTENALONG_{name}": str(value) for name, value in settings.items()})
     extra = ["--no-align"] if args and args[0] == "add" else []
     return subprocess.run([sys.executable, "-m", "webapp", *map(str, args), *extra],
                           capture_output=True, text=True, env=env, cwd=REPO)
@@ -39,12 +43,20 @@ def test_add_builds_the_episode_folder_and_prints_its_url(tmp_path, mp3):
     media = tmp_path / "media"
     result = run("add", GARDEN, "--audio", mp3, "--title", "Garden Hour: Compost", media=media)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "/episodes/garden-hour-compost"
+    assert result.stdout.strip() == "http://127.0.0.1:5000/episodes/garden-hour-compost"
     folder = media / "garden-hour-compost"
     assert sorted(p.name for p in folder.iterdir()) == [
         "audio.mp3", "episode.json", "original.txt", "transcript.vtt"]
     episode = json.loads((folder / "episode.json").read_text())
     assert episode["title"] == "Garden Hour: Compost"
+    on_port = run("add", GARDEN, "--audio", mp3, "--slug", "p", media=media, PORT=8123)
+    assert on_port.stdout.strip() == "http://127.0.0.1:8123/episodes/p"
+    public = run("add", GARDEN, "--audio", mp3, "--slug", "q", media=media,
+                 PUBLIC_URL="https://listen.example.org/")
+    assert public.stdout.strip() == "https://listen.example.org/episodes/q"
+    bad = run("add", GARDEN, "--audio", mp3, "--slug", "r", media=media, PORT=99999)
+    assert bad.returncode == 2 and "PORT" in bad.stderr and "65535" in bad.stderr
+    assert not (media / "r").exists()
     assert episode["speakers"] == ["Ana Ruiz", "Ben Okafor"]
     assert 40 <= episode["duration"] < 40.5
     assert episode["cues"] == 5

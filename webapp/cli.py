@@ -93,8 +93,16 @@ def cmd_add(args) -> int:
             library.remove(episode.slug)
             raise InputError(f"{error}; nothing was added (to keep the transcript's own "
                              f"timing, add it with --no-align)", path=args.transcript) from None
-    print(f"/episodes/{episode.slug}")
+    print(_address(args, f"/episodes/{episode.slug}"))
     return 0
+
+
+def _address(args, path: str) -> str:
+    """Where ``path`` opens in a browser: under PUBLIC_URL when the site has one, else on
+    the server 'listenalong run' starts here (its PORT)."""
+    config = settings.load({"MEDIA_DIR": args.media})
+    base = config["PUBLIC_URL"] or f"http://127.0.0.1:{config['PORT']}"
+    return base.rstrip("/") + path
 
 
 def _align_one(library, slug: str, args) -> None:
@@ -349,8 +357,9 @@ def cmd_run(args) -> int:
     from . import create_app
 
     app = create_app({"MEDIA_DIR": args.media})
-    print(f"Listenalong on http://{args.host}:{args.port}/  (Ctrl+C stops)", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=args.debug)
+    port = settings.load({"PORT": args.port})["PORT"]
+    print(f"Listenalong on http://{args.host}:{port}/  (Ctrl+C stops)", file=sys.stderr)
+    app.run(host=args.host, port=port, debug=args.debug, use_reloader=args.debug)
     return 0
 
 
@@ -476,7 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_library_commands(sub, media)
     run = sub.add_parser("run", parents=[media], help="serve the web app (development server)")
     run.add_argument("--host", default="127.0.0.1")
-    run.add_argument("--port", type=int, default=5000)
+    run.add_argument("--port", type=int, help="default: the PORT setting, 5000")
     run.add_argument("--debug", action="store_true")
     sub.add_parser("config", parents=[media],
                    help="show every setting, its value and where it comes from")

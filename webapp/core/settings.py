@@ -32,6 +32,13 @@ class Setting:
         return self.default(resolved) if callable(self.default) else self.default
 
 
+def _port(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise ValueError("must be a port number from 1 to 65535")
+    return value
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
@@ -114,6 +121,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ALLOW_PRIVATE_FEEDS", False, "let import-feed and refresh fetch from loopback, "
             "private and link-local addresses (a feed on your own network); off, only public "
             "addresses are fetched", _yes_no),
+    Setting("PORT", 5000, "the port 'listenalong run' serves on (5000 is taken by AirPlay on "
+            "macOS: try 8000), and that 'add' prints the episode's address with",
+            _port),
     Setting("FEED_TITLE", "Listenalong", "the title of the library's podcast feed (/feed.xml)"),
     Setting("PUBLIC_URL", "", "the site's address as listeners see it (https://listen.example.org); "
             "previews, embeds and oEmbed link there, whatever Host a request names", _public_url),
