@@ -120,3 +120,27 @@ SETTLED = """frames => new Promise(done => {
 def settle_scrolling(page, frames: int = 8):
     """Wait until the page has stopped scrolling (smooth scrolls take a few frames)."""
     return page.evaluate(SETTLED, frames)
+
+
+# The box on screen of the words being said in cue ``id`` (a JS expression taking it): the
+# highlighted word with word timings, else the character an even reading pace of the cue's
+# text has reached at the audio's time (where player.readingBox puts the line being said,
+# worked out here on its own).
+SAID_BOX = """(id) => {
+  const cue = document.getElementById(id);
+  const word = cue.querySelector('.word--now');
+  if (word) return word.getClientRects()[0] || word.getBoundingClientRect();
+  const text = cue.querySelector('.cue-text'), audio = document.getElementById('player');
+  const start = Number(cue.dataset.start), end = Number(cue.dataset.end);
+  const length = text.textContent.length;
+  let at = Math.min(length - 1, Math.max(0, Math.floor((audio.currentTime - start) / (end - start) * length)));
+  const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (at < node.length) {
+      const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 1);
+      return range.getClientRects()[0] || range.getBoundingClientRect();
+    }
+    at -= node.length;
+  }
+  return cue.getBoundingClientRect();
+}"""

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from support import REPO, settle_scrolling
+from support import REPO, SAID_BOX, settle_scrolling
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +31,13 @@ def settle(page):
     return settle_scrolling(page)
 
 
-# Stricter: the cue's top sits in the upper half of the space below the player bar, where
-# following puts it (about a third of the way down).
-PLACED = """id => {
-  const top = document.getElementById(id).getBoundingClientRect().top;
-  const bar = document.querySelector('.player-bar').getBoundingClientRect().bottom;
-  return top >= bar - 2 && top <= bar + (window.innerHeight - bar) / 2;
-}"""
+# Stricter: the words being said in the cue sit in the upper half of the reading pane,
+# where following puts them (28 % of the way down).
+PLACED = f"""id => {{
+  const box = ({SAID_BOX})(id);
+  const pane = document.querySelector('.reading').getBoundingClientRect();
+  return box.top >= pane.top - 2 && box.top <= pane.top + pane.height / 2;
+}}"""
 
 
 def open_episode(page, server, query=""):
@@ -382,7 +382,7 @@ def revisit(page, server):
     open_episode(page, server)
 
 
-def test_resume_banner_offers_the_last_position(page, seed_server):
+def test_a_return_visit_resumes_where_the_reader_left_off(page, seed_server):
     open_episode(page, seed_server)
     banner = page.locator("#resume")
     assert banner.is_hidden()
@@ -390,27 +390,45 @@ def test_resume_banner_offers_the_last_position(page, seed_server):
     page.wait_for_function(f"() => {AUDIO}.currentTime > 1000.3")
     revisit(page, seed_server)  # pagehide saves the position
     banner.wait_for(state="visible")
-    assert "16:40" in banner.inner_text()
-    assert page.evaluate(f"{AUDIO}.currentTime") < 1
-    page.click("#resume-yes")
+    assert banner.inner_text().startswith("Resumed at 16:4")
+    page.wait_for_function(f"() => Math.abs({AUDIO}.currentTime - 1000.3) < 1 && {AUDIO}.paused")
+    page.wait_for_function(PLACED, arg=f"cue-{cue_at(starts(page), 1000) + 1}")  # the place is shown
+    page.click("#ctl-play")                                  # one tap plays on from there
     page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime >= 1000")
-    assert banner.is_hidden()
 
+    # "Start over" and a brief play do not lose the place: the next visit resumes there.
     revisit(page, seed_server)
     banner.wait_for(state="visible")
     page.click("#resume-no")
-    assert banner.is_hidden()
-    page.wait_for_function(f"() => {AUDIO}.currentTime < 5")
+    page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime < 5")
+    back = page.locator("#resume-yes")
+    assert back.is_visible() and back.inner_text().startswith("Back to 16:4")
+    page.wait_for_timeout(1500)
     revisit(page, seed_server)
-    page.wait_for_timeout(200)
-    assert banner.is_hidden()  # started over: nothing left to resume
-
-    # A link with ?t= says where to start: no banner then, even with a saved position.
-    set_time(page, 2000, play=True)
-    page.wait_for_function(f"() => {AUDIO}.currentTime > 2000.3")
-    open_episode(page, seed_server, "?t=50")
-    page.wait_for_timeout(200)
+    banner.wait_for(state="visible")
+    page.wait_for_function(f"() => Math.abs({AUDIO}.currentTime - 1000.5) < 1.5")
+    page.click("#resume-no")
+    page.click("#resume-yes")                                 # and back again
+    page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime >= 1000")
     assert banner.is_hidden()
+
+    # A link with ?t= says where to start: it wins over the saved position.
+    open_episode(page, seed_server, "?t=50")
+    page.wait_for_function(f"() => {AUDIO}.currentTime >= 50 && {AUDIO}.currentTime < 60")
+    assert banner.is_hidden()
+
+
+def test_listening_a_while_replaces_the_saved_position(page, seed_server):
+    open_episode(page, seed_server)
+    set_time(page, 3000, play=True)
+    page.wait_for_function(f"() => {AUDIO}.currentTime > 3000.3")
+    revisit(page, seed_server)
+    page.wait_for_function(f"() => Math.abs({AUDIO}.currentTime - 3000.5) < 1.5")
+    set_time(page, 200, play=True)           # somewhere else, listened to for 16 s
+    page.wait_for_function(f"() => {AUDIO}.currentTime > 216", timeout=30_000)
+    revisit(page, seed_server)
+    page.locator("#resume").wait_for(state="visible")
+    page.wait_for_function(f"() => {AUDIO}.currentTime > 210 && {AUDIO}.currentTime < 230")
 
 
 def test_no_resume_offer_in_the_first_seconds(page, seed_server):
@@ -420,6 +438,7 @@ def test_no_resume_offer_in_the_first_seconds(page, seed_server):
     revisit(page, seed_server)
     page.wait_for_timeout(200)
     assert page.locator("#resume").is_hidden()
+    assert page.evaluate(f"{AUDIO}.currentTime") < 1
 
 
 # --- mobile ------------------------------------------------------------------------------

@@ -11,10 +11,19 @@
 // can slide off it vertically and keep control), and moved from the keyboard: ←/→ 5 s,
 // PageUp/PageDown 60 s, Home/End (Space and k still play and pause). A drag previews
 // the time and seeks once, on release.
+//
+// Fine scrubbing, as iOS has it: a whole episode across a phone's width is about a
+// minute a pixel, so dragging away from the bar (down, or up) slows the thumb: half
+// speed past 48 px, a quarter past 112 px, and past 176 px half a second a pixel; the tip
+// says which. Each change of speed starts from where the thumb is, so it never jumps.
 import { shortClock } from "./time.js";
 
 const SKIP_KEYS = { ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -60, PageUp: 60 };
 const MAX_MARKS = 200;
+// Fine scrubbing: [px away from the bar, speed (share of the full speed, or "fine":
+// FINE_SECONDS a pixel), what the tip says].
+const SCRUB_SPEEDS = [[176, "fine", "Fine scrubbing"], [112, 0.25, "Quarter speed"], [48, 0.5, "Half speed"], [0, 1, ""]];
+const FINE_SECONDS = 0.5;
 
 function percent(seconds, duration) {
   return duration > 0 ? Math.min(100, Math.max(0, (seconds / duration) * 100)) : 0;
@@ -61,9 +70,10 @@ export class Scrubber {
     element.setAttribute("aria-valuetext", `${shortClock(seconds)} of ${shortClock(this.duration())}`);
   }
 
-  showTip(seconds) {
+  /** The tip over the thumb: the time, then the fine-scrubbing speed or the chapter. */
+  showTip(seconds, speed = "") {
     this.tip.hidden = false;
-    const section = this.sectionAt ? this.sectionAt(seconds) : ""; // a chapter's title (chapters.js)
+    const section = speed || (this.sectionAt ? this.sectionAt(seconds) : ""); // a chapter's title (chapters.js)
     this.tip.textContent = section ? `${shortClock(seconds)} · ${section}` : shortClock(seconds);
     this.tip.style.left = `${percent(seconds, this.duration())}%`;
   }
@@ -121,21 +131,51 @@ export class Scrubber {
     this.element.setPointerCapture(event.pointerId);
     this.element.classList.add("scrubber--dragging");
     this.element.focus({ preventScroll: true });
+    // The drag moves from an anchor: where it began, then where each change of speed was.
+    this.drag = { x: event.clientX, at: this.timeAtX(event.clientX), speed: 1, label: "" };
     this.onPointerMove(event);
   }
 
+  /** The speed of a drag ``clientY`` away from the track: [share of full speed, label]. */
+  speedAt(clientY) {
+    const box = this.track.getBoundingClientRect();
+    const away = Math.abs(clientY - (box.top + box.height / 2));
+    const [, speed, label] = SCRUB_SPEEDS.find(([from]) => away >= from);
+    if (speed !== "fine") return [speed, label];
+    const perPixel = box.width > 0 ? this.duration() / box.width : 0;
+    return [perPixel > 0 ? Math.min(0.25, FINE_SECONDS / perPixel) : 0.25, label];
+  }
+
+  /** Seconds a drag at (clientX, clientY) has reached (fine scrubbing included). */
+  dragTime(clientX, clientY) {
+    const { drag } = this;
+    const [speed, label] = this.speedAt(clientY);
+    const box = this.track.getBoundingClientRect();
+    const perPixel = box.width > 0 ? this.duration() / box.width : 0;
+    const reached = (x) => Math.min(this.duration(), Math.max(0, drag.at + (x - drag.x) * perPixel * drag.speed));
+    if (speed !== drag.speed) {
+      Object.assign(drag, { at: reached(clientX), x: clientX, speed, label });
+    }
+    return reached(clientX);
+  }
+
   onPointerMove(event) {
-    const at = this.timeAtX(event.clientX);
-    this.showTip(at);
-    if (this.dragging) this.show(at);
+    if (!this.dragging) {
+      this.showTip(this.timeAtX(event.clientX));
+      return;
+    }
+    const at = this.dragTime(event.clientX, event.clientY);
+    this.showTip(at, this.drag.label);
+    this.show(at);
   }
 
   onPointerUp(event) {
     if (!this.dragging) return;
+    const at = this.dragTime(event.clientX, event.clientY);
     this.dragging = false;
     this.element.classList.remove("scrubber--dragging");
     this.tip.hidden = true;
-    this.player.seek(this.timeAtX(event.clientX), { play: !this.player.media.paused });
+    this.player.seek(at, { play: !this.player.media.paused });
   }
 
   onKey(event) {

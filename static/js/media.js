@@ -75,6 +75,10 @@ export class Media {
     this.element.addEventListener(name, handler, options);
   }
 
+  off(name, handler) {
+    this.element.removeEventListener(name, handler);
+  }
+
   /** The page's own controls take over: the browser's are hidden. */
   enhance() {
     this.element.controls = false;

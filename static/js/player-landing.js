@@ -6,7 +6,10 @@
 //    at the top of the screen when not following), not the browser's restored scroll offset,
 //    which lands elsewhere once skipped groups of cues have their real heights
 //    (content-visibility); kept in sessionStorage, for this tab only;
-//  - else the beginning (with the memory's resume offer).
+//  - else where the last visit left off (player-memory.js), or the beginning;
+//  - ?play=1 (the library card's play button) starts playing there, with the "▶ Play
+//    from …" prompt if the browser will not; the parameter is dropped from the address
+//    so that a reload does not play again.
 import { firstBelow } from "./cue-geometry.js";
 import { shortClock } from "./time.js";
 
@@ -57,7 +60,7 @@ function restorePlace(player, place) {
   player.seek(place.t, { play: false, scroll: false });
   const { follower } = player;
   if (place.following !== false) {
-    follower.scrollTo(Math.max(0, player.current), { instant: true });
+    follower.scrollTo(Math.max(0, player.current), { instant: true, at: place.t });
   } else {
     follower.pause();
     follower.showAtTop(Math.min(player.cues.length - 1, Math.max(0, Number(place.top) || 0)));
@@ -85,19 +88,34 @@ function offerPlay(player, start) {
   player.media.on("playing", hide, { once: true });
 }
 
+/** Did the address ask to play (?play=1)? Dropped from it either way. */
+function playAsked() {
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has("play")) return false;
+  url.searchParams.delete("play");
+  history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+  return true;
+}
+
 export function startLanding(player, moment, memory) {
   if ("scrollRestoration" in history) history.scrollRestoration = "manual";
   const key = KEY + (player.page.dataset.slug || "");
+  const play = playAsked();
   keepPlace(player, key);
   const place = moment.start === null ? savedPlace(key) : null;
   if (moment.start !== null) {
-    memory.dismiss();
     offerPlay(player, moment.start);
     player.playRange(moment.start, moment.end, { play: true, instant: true });
   } else if (place) {
-    memory.dismiss();
     restorePlace(player, place);
-  } else if (player.media.time > 0) {
-    player.sync();
+  } else {
+    // Where the last visit left off (paused there: one tap of play goes on), unless the
+    // address asked for a time, even one not in the episode ("starting from the beginning").
+    const resumed = !moment.asked && memory.resume();
+    if (!resumed && player.media.time > 0) player.sync();
+    if (play) {
+      offerPlay(player, resumed ? memory.saved() : 0);
+      player.play();
+    }
   }
 }

@@ -1,11 +1,12 @@
 // What the player remembers in localStorage: the playback speed (for every episode) and
-// the position in each episode, offered back through the #resume banner on return.
+// the position in each episode, where a return visit starts (the #resume line says so).
 import { shortClock } from "./time.js";
 
 const SPEED_KEY = "listenalong:speed";
 const POSITION_PREFIX = "listenalong:position:";
 const SAVE_EVERY_MS = 5000;
-const MARGIN = 10; // no resume offer within the first or last 10 seconds
+const MARGIN = 10; // no resuming within the first or last 10 seconds
+const KEEP_AFTER = 15; // seconds of listening before this visit's position replaces the last
 
 function storage() {
   try {
@@ -65,35 +66,50 @@ function rememberSpeed(player) {
 }
 
 /** The position in this episode: saved while playing, on pause and on leaving; cleared
- *  near the start and the end. Returns the key it is kept under. */
+ *  near the start and once the episode ends. The position the last visit left is never
+ *  replaced by a brief play (a tap on ▶ by mistake, a start over tried): this visit
+ *  writes only after listening for KEEP_AFTER seconds. Returns what the others need. */
 function rememberPosition(player) {
   const { media } = player;
-  const positionKey = POSITION_PREFIX + (player.page.dataset.slug || "");
+  const key = POSITION_PREFIX + (player.page.dataset.slug || "");
+  const previous = savedPosition(key);
   let lastSave = 0;
-  // Only overwrite the saved position once this visit has actually played or moved.
-  let started = false;
+  let started = false; // this visit has played or moved
+  let listened = 0; // seconds played in this visit (not skipped over)
+  let lastTime = null;
+  const mayWrite = () => previous === null || listened >= KEEP_AFTER;
   function savePosition() {
+    if (!mayWrite()) return;
     const t = media.time;
     const length = player.duration();
-    if (t < MARGIN || (length && t > length - MARGIN)) write(positionKey, null);
-    else write(positionKey, JSON.stringify({ t: Math.round(t * 10) / 10, saved: Date.now() }));
+    if (t < MARGIN || (length && t > length - MARGIN)) write(key, null);
+    else write(key, JSON.stringify({ t: Math.round(t * 10) / 10, saved: Date.now() }));
     lastSave = performance.now();
   }
   media.on("timeupdate", () => {
+    const t = media.time;
+    if (!media.paused && lastTime !== null) {
+      const step = t - lastTime;
+      if (step > 0 && step < 2) listened += step / (media.rate || 1);
+    }
+    lastTime = t;
     if (!media.paused && performance.now() - lastSave >= SAVE_EVERY_MS) savePosition();
   });
+  media.on("seeking", () => { lastTime = null; });
   media.on("pause", savePosition);
-  media.on("ended", () => write(positionKey, null));
+  media.on("ended", () => {
+    if (mayWrite()) write(key, null);
+  });
   window.addEventListener("pagehide", () => {
     if (started) savePosition();
   });
   media.on("playing", () => { started = true; });
   media.on("seeked", () => { started = true; });
-  return positionKey;
+  return { key, previous, listened: () => listened };
 }
 
-function savedPosition(positionKey) {
-  const raw = read(positionKey);
+function savedPosition(key) {
+  const raw = read(key);
   if (!raw) return null;
   try {
     const t = Number(JSON.parse(raw).t);
@@ -103,38 +119,54 @@ function savedPosition(positionKey) {
   }
 }
 
-/** Offer the saved position through the #resume banner: Resume, or Start over. */
-function offerResume(player, banner, positionKey, dismiss) {
-  const saved = savedPosition(positionKey);
+/** Back where the reader left off, at once (paused, the transcript there): one tap of ▶
+ *  plays on. The #resume line says so and offers "Start over" (and then "Back to 50:02");
+ *  it goes once the reader has listened a while. */
+function resumeSaved(player, banner, position) {
+  const saved = position.previous;
   const length = player.duration();
-  if (saved === null || saved < MARGIN || (length && saved > length - MARGIN)) return;
-  const timeLabel = banner.querySelector("#resume-time");
-  if (timeLabel) timeLabel.textContent = shortClock(saved);
+  if (saved === null || saved < MARGIN || (length && saved > length - MARGIN)) return false;
+  player.seek(saved, { play: false, scroll: false });
+  player.follower.scrollTo(Math.max(0, player.current), { instant: true, at: saved });
+  if (!banner) return true;
+  const label = shortClock(saved);
+  const text = banner.querySelector("#resume-text");
+  const over = banner.querySelector("#resume-no");
+  const back = banner.querySelector("#resume-yes");
+  if (text) text.textContent = `Resumed at ${label}`;
+  if (back) back.textContent = `Back to ${label}`;
   banner.hidden = false;
-  const yes = banner.querySelector("#resume-yes");
-  const no = banner.querySelector("#resume-no");
-  if (yes) yes.addEventListener("click", () => {
-    dismiss();
-    player.seek(saved);
-  });
-  if (no) no.addEventListener("click", () => {
-    dismiss();
-    write(positionKey, null);
+  if (over) over.addEventListener("click", () => {
     player.seek(0);
+    if (text) text.textContent = "Started over";
+    over.hidden = true;
+    if (back) {
+      back.hidden = false;
+      back.focus();
+    }
   });
-  // Choosing a place some other way (a click in the transcript, the controls) answers it.
-  player.media.on("playing", dismiss, { once: true });
+  if (back) back.addEventListener("click", () => {
+    player.seek(saved);
+    banner.hidden = true;
+  });
+  const watch = () => {
+    if (position.listened() >= KEEP_AFTER) {
+      banner.hidden = true;
+      player.media.off("timeupdate", watch);
+    }
+  };
+  player.media.on("timeupdate", watch);
+  return true;
 }
 
-/** Speed and position memory; ``moment`` is where the URL asked to start (time.js
- *  startMoment): a link that names a time gets no resume offer. */
-export function startMemory(player, moment) {
+/** Speed and position memory. ``resume()`` (player-landing.js calls it when the address
+ *  names no time and the tab has no place of its own) goes back to the saved position. */
+export function startMemory(player) {
   rememberSpeed(player);
-  const positionKey = player.page.dataset.slug ? rememberPosition(player) : null;
+  const position = player.page.dataset.slug ? rememberPosition(player) : null;
   const banner = player.page.querySelector("#resume");
-  const dismiss = () => {
-    if (banner) banner.hidden = true;
+  return {
+    resume: () => (position ? resumeSaved(player, banner, position) : false),
+    saved: () => (position ? position.previous : null),
   };
-  if (banner && positionKey && !moment.asked) offerResume(player, banner, positionKey, dismiss);
-  return { dismiss, saved: () => (positionKey ? savedPosition(positionKey) : null) };
 }

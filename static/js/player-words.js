@@ -67,6 +67,15 @@ export class WordHighlighter {
     return true;
   }
 
+  /** Characters [from, to) of the word said at ``seconds`` in cue ``index``, or null
+   *  when that cue has no word timings. */
+  span(index, seconds) {
+    if (!this.has(index)) return null;
+    const k = Math.max(0, wordAtTime(this.onsets[index], seconds));
+    const [, from, to] = this.entries[index].words[k];
+    return [from, to];
+  }
+
   /** Seconds of the word at character ``offset`` of cue ``index`` (with ``end``: when
    *  the word after it starts, or the cue's end), or null without timings. */
   timeAt(index, offset, { end = false } = {}) {

@@ -17,7 +17,8 @@
 //     player.stats     timing counters for bench/bench_playback.py
 //   methods: current (getter), indexAt(s), duration(), seek(s, {play, scroll}),
 //     seekBy(delta), stepCue(delta), playRange(start, end), play(), toggle(), follow(),
-//     timeAt(cue, offset), sync(), refreshHighlight(), setChapters(chapters), skipGap();
+//     timeAt(cue, offset), readingBox(cue, s), sync(), refreshHighlight(),
+//     setChapters(chapters), skipGap();
 //   the page fires "listenalong:cuechange" {index, previous} and, when the browser
 //   refuses to start playback by itself, "listenalong:refused".
 //
@@ -35,7 +36,7 @@ import { startControls } from "./controls.js";
 import { startMediaSession } from "./media-session.js";
 import { CueLayout } from "./cue-layout.js";
 import { Media } from "./media.js";
-import { textOffset } from "./text-marks.js";
+import { rangeBox, textOffset } from "./text-marks.js";
 import { fragmentMoment, lastAtOrBefore, startMoment } from "./time.js";
 
 /** Timing counters, read by bench/bench_playback.py (cheap: two clock reads per update). */
@@ -44,6 +45,7 @@ function newStats() {
     cueChanges: 0, cueChangeMs: 0, cueChangeMaxMs: 0, // the cue-change handling (JS)
     syncs: 0, syncMs: 0, syncMaxMs: 0, // every sync tick (timeupdate / animation frame)
     scrolls: 0, scrollMs: 0, // following: measuring and starting the scroll, per frame
+    moves: 0, // scrolls of the reading pane that following started
   };
 }
 
@@ -137,6 +139,7 @@ export class Player {
       this.words.clear();
       this.sentences.clear();
     } else if (!this.words.update(t)) this.sentences.update(t);
+    if (!this.media.paused) this.follower.onTick();
     count(this.stats, "sync", began);
   }
 
@@ -191,7 +194,7 @@ export class Player {
     if (this.media.ready) apply();
     else this.media.on("loadedmetadata", apply, { once: true });
     this.follow({ scroll: false });
-    if (scroll) this.follower.scrollSoon(index >= 0 ? index : 0);
+    if (scroll) this.follower.scrollSoon(index >= 0 ? index : 0, target);
     if (play) this.play();
   }
 
@@ -201,7 +204,7 @@ export class Player {
     this.ranges.mark(start, end);
     this.ranges.set(start, end);
     this.seek(start, { play, scroll: !instant });
-    if (instant) this.follower.scrollTo(Math.max(0, this.currentIndex), { instant: true });
+    if (instant) this.follower.scrollTo(Math.max(0, this.currentIndex), { instant: true, at: start });
   }
 
   follow({ scroll = true } = {}) {
@@ -247,6 +250,24 @@ export class Player {
     return model.times[sentenceOfOffset(model, offset)];
   }
 
+  /** Where the words said at ``seconds`` in cue ``index`` are on screen: the word's box
+   *  with word timings, else the box of the character the sentence estimate reaches (the
+   *  cue's text read at an even pace), or a playing gap's marker; null without text. */
+  readingBox(index, seconds) {
+    const gap = this.gaps.current;
+    if (gap >= 0) return this.gaps.markers[gap].getBoundingClientRect();
+    const cue = this.cues[index];
+    const text = cue && cue.querySelector(".cue-text");
+    if (!text) return null;
+    const word = this.words.span(index, seconds);
+    if (word) return rangeBox(text, word[0], word[1]);
+    const start = Number(cue.dataset.start);
+    const length = Math.max(0.001, Number(cue.dataset.end) - start);
+    const chars = text.textContent.length;
+    const at = Math.min(chars - 1, Math.max(0, Math.floor(((seconds - start) / length) * chars)));
+    return chars ? rangeBox(text, at, at + 1) : null;
+  }
+
   /** Past the stretch not in the transcript playing now; false when none is. */
   skipGap() {
     return this.gaps.skip();
@@ -267,7 +288,10 @@ export class Player {
       if (!this.frame) this.frame = requestAnimationFrame(() => this.tick());
     };
     media.on("timeupdate", () => this.sync());
-    media.on("seeked", () => this.sync());
+    media.on("seeked", () => {
+      this.sync();
+      this.follower.checkSoon(); // a seek of the audio's own (media keys, the native controls)
+    });
     media.on("play", startTicking);
     media.on("playing", startTicking);
     // A changed #t= is followed (the page's own start is read once, by startPlayer).
@@ -297,7 +321,7 @@ export function startPlayer(page) {
   startMediaSession(player, title ? title.textContent.trim() : document.title, icon ? icon.href : null);
   if (page.dataset.wordsUrl) player.words.load(page.dataset.wordsUrl);
   const moment = startMoment(page);
-  const memory = startMemory(player, moment);
+  const memory = startMemory(player);
   startLanding(player, moment, memory);
   player.layout.finish(player.current, player.cues); // the rest of the cues, in idle time
   return player;

@@ -29,6 +29,29 @@ export function textOffset(root, node, offset) {
   return -1;
 }
 
+/** The box on screen of characters [from, to) of ``root``'s text (their first line's,
+ *  when they wrap), or null when ``root`` has no text there. */
+export function rangeBox(root, from, to) {
+  const range = document.createRange();
+  let position = 0;
+  let started = false;
+  for (const node of textNodes(root)) {
+    const end = position + node.length;
+    if (!started && from < end) {
+      range.setStart(node, Math.max(0, from - position));
+      started = true;
+    }
+    if (started && to <= end) {
+      range.setEnd(node, Math.max(0, to - position));
+      break;
+    }
+    position = end;
+  }
+  if (!started) return null;
+  const rects = range.getClientRects();
+  return rects.length ? rects[0] : range.getBoundingClientRect();
+}
+
 function wrapper(tag, className) {
   const element = document.createElement(tag);
   element.className = className;
