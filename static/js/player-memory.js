@@ -128,7 +128,6 @@ function resumeSaved(player, banner, position) {
   if (saved === null || saved < MARGIN || (length && saved > length - MARGIN)) return false;
   player.seek(saved, { play: false, scroll: false });
   player.follower.scrollTo(Math.max(0, player.current), { instant: true, at: saved });
-  if (!banner) return true;
   const label = shortClock(saved);
   const text = banner.querySelector("#resume-text");
   const over = banner.querySelector("#resume-no");
@@ -166,7 +165,8 @@ export function startMemory(player) {
   const position = player.page.dataset.slug ? rememberPosition(player) : null;
   const banner = player.page.querySelector("#resume");
   return {
-    resume: () => (position ? resumeSaved(player, banner, position) : false),
+    // Only where the page can say so (the episode page's #resume line; not the embed).
+    resume: () => (position && banner ? resumeSaved(player, banner, position) : false),
     saved: () => (position ? position.previous : null),
   };
 }
