@@ -194,6 +194,11 @@ def test_reopening_resumes_at_the_saved_place_with_one_tap(long_server, phone):
     page.tap("#ctl-play")                   # one tap
     page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime > 400.6")
     page.evaluate(f"{AUDIO}.pause()")
+    # An embed on someone else's page has no line to say so: it starts at the beginning.
+    page.goto(f"{server.url}/episodes/long/embed")
+    page.wait_for_function("() => performance.getEntriesByName('listenalong:ready').length > 0")
+    page.wait_for_timeout(300)
+    assert page.evaluate(f"{AUDIO}.currentTime") < 1
 
 
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
