@@ -135,7 +135,8 @@ def add(total: dict, run: dict) -> None:
     total["played"] = total.get("played", 0) + run["to"] - run["from"]
 
 
-def measure(browser, url: str, info: dict, longest: list[float]) -> dict:
+def open_pages(browser, url: str) -> tuple[list, list]:
+    """A page per size (a phone's touch and larger text where SIZES say): (contexts, pages)."""
     contexts, pages = [], []
     for (width, height), prefs in SIZES:
         context = browser.new_context(viewport={"width": width, "height": height},
@@ -144,45 +145,59 @@ def measure(browser, url: str, info: dict, longest: list[float]) -> dict:
             context.add_cookies([{"name": "listenalong_prefs", "value": prefs, "url": url}])
         contexts.append(context)
         pages.append(context.new_page())
+    return contexts, pages
+
+
+def visit(pages, url: str, slug: str, words: bool = False) -> None:
+    for page in pages:
+        page.goto(f"{url}/episodes/{slug}")
+        page.wait_for_function(READY + (" && document.querySelector('.episode-page').dataset.words"
+                                        " === 'ready'" if words else ""))
+
+
+def play_and_sample(pages, url: str, info: dict, longest: list[float], results: dict) -> None:
+    """Measurements 1 to 3."""
+    visit(pages, url, "long", words=True)
+    first_end = info["paragraphs"][1][2]
+    for key, args in (("1×", [60.0, 1, 20, None]), ("2×", [first_end - 12, 2, 20, None])):
+        for (size, _), run in zip(SIZES, run_all(pages, SAMPLE, args)):
+            add(results[size][key], run)
+    for (size, _), page in zip(SIZES, pages):
+        results[size]["chrome"] = page.evaluate(CHROME) / size[1]
+    if longest:
+        visit(pages, url, "ref")
+        for start in longest:
+            for (size, _), run in zip(SIZES, run_all(pages, ESTIMATE, [start + 1, 3, 12])):
+                add(results[size]["reference"], run)
+
+
+def return_visit(pages, url: str, results: dict) -> None:
+    """Measurement 4, for a listener new to the episode (what the runs before saved is
+    forgotten first): play at 6:40, leave, come back, one tap of play."""
+    visit(pages, url, "long")
+    for page in pages:
+        page.evaluate("() => localStorage.clear()")
+    visit(pages, url, "long")
+    for page in pages:
+        page.evaluate("() => { const a = document.getElementById('player'); a.currentTime = 400; return a.play(); }")
+    for page in pages:
+        page.wait_for_function("() => document.getElementById('player').currentTime > 400.5")
+        page.goto("about:blank")
+    visit(pages, url, "long")
+    for (size, _), page in zip(SIZES, pages):
+        page.wait_for_timeout(300)
+        page.click("#ctl-play")
+        page.wait_for_function("() => !document.getElementById('player').paused")
+        page.wait_for_timeout(300)
+        results[size]["tap"] = page.evaluate("document.getElementById('player').currentTime")
+
+
+def measure(browser, url: str, info: dict, longest: list[float]) -> dict:
+    contexts, pages = open_pages(browser, url)
     results = {size: {"1×": {}, "2×": {}, "reference": {}} for size, _ in SIZES}
     try:
-        for page in pages:
-            page.goto(f"{url}/episodes/long")
-            page.wait_for_function(READY + " && document.querySelector('.episode-page').dataset.words === 'ready'")
-        first_end = info["paragraphs"][1][2]
-        for key, args in (("1×", [60.0, 1, 20, None]), ("2×", [first_end - 12, 2, 20, None])):
-            for (size, _), run in zip(SIZES, run_all(pages, SAMPLE, args)):
-                add(results[size][key], run)
-        for (size, _), page in zip(SIZES, pages):
-            results[size]["chrome"] = page.evaluate(CHROME) / size[1]
-        if longest:
-            for page in pages:
-                page.goto(f"{url}/episodes/ref")
-                page.wait_for_function(READY)
-            for start in longest:
-                for (size, _), run in zip(SIZES, run_all(pages, ESTIMATE, [start + 1, 3, 12])):
-                    add(results[size]["reference"], run)
-        # A return visit, and one tap of play (a listener new to the episode: what the
-        # runs above saved is forgotten first).
-        for page in pages:
-            page.goto(f"{url}/episodes/long")
-            page.wait_for_function(READY)
-            page.evaluate("() => localStorage.clear()")
-            page.goto("about:blank")
-            page.goto(f"{url}/episodes/long")
-            page.wait_for_function(READY)
-            page.evaluate("() => { const a = document.getElementById('player'); a.currentTime = 400; return a.play(); }")
-        for page in pages:
-            page.wait_for_function("() => document.getElementById('player').currentTime > 400.5")
-            page.goto("about:blank")
-            page.goto(f"{url}/episodes/long")
-            page.wait_for_function(READY)
-            page.wait_for_timeout(300)
-            page.click("#ctl-play")
-            page.wait_for_function("() => !document.getElementById('player').paused")
-            page.wait_for_timeout(300)
-        for (size, _), page in zip(SIZES, pages):
-            results[size]["tap"] = page.evaluate("document.getElementById('player').currentTime")
+        play_and_sample(pages, url, info, longest, results)
+        return_visit(pages, url, results)
     finally:
         for context in contexts:
             context.close()

@@ -256,12 +256,19 @@ def test_fine_scrubbing_reaches_any_five_second_point(long_server, phone):
     page.mouse.up()
     expected = at + 7 + 4 * per_pixel / 2
     page.wait_for_function(f"(e) => Math.abs({AUDIO}.currentTime - e) < 1.2", arg=expected)
-    # Back near the bar: full speed again, the thumb under the pointer.
+    # Back near the bar: full speed again, the time under the pointer (the track measured
+    # anew: the times beside it change width with the time shown).
+    track = page.locator(".scrub-track").bounding_box()
+    x = track["x"] + track["width"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.up()
     page.wait_for_function(f"(e) => Math.abs({AUDIO}.currentTime - e) < {per_pixel + 1}",
-                           arg=info["duration"] * 0.5)
+                           arg=info["duration"] * 0.5, polling=100)
+    frames = page.evaluate("""() => new Promise(done => { let n = 0;
+        const f = () => (++n < 10 ? requestAnimationFrame(f) : done(n)); requestAnimationFrame(f);
+        setTimeout(() => done(n), 3000); })""")
+    assert frames == 10
 
 
 def _luminance(rgb):
