@@ -13,12 +13,14 @@ whenParsed(async () => {
   if (page) {
     const player = startPlayer(page);
     performance.mark("listenalong:usable");
-    const [find, share, prefs, chapters] = await Promise.all([import("./find.js"), import("./share.js"),
-      import("./prefs.js"), hasChapters(page) ? import("./chapters.js") : null]);
+    const [find, share, prefs, chapters, notebook] = await Promise.all([import("./find.js"),
+      import("./share.js"), import("./prefs.js"), hasChapters(page) ? import("./chapters.js") : null,
+      import("./notebook.js")]);
     if (chapters) chapters.startChapters(page, player);
     find.startFind(page, player);
-    share.startShare(page, player);
+    const sharing = share.startShare(page, player);
     prefs.startPrefs(page, player);
+    notebook.startNotebook(page, player, sharing);
   }
   performance.mark("listenalong:ready");
 });

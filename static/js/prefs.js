@@ -1,4 +1,5 @@
-// The preferences panel: theme, text size, line width, follow, highlight, shortcuts.
+// The preferences panel: theme, text size, line width, follow, highlight, shortcuts,
+// headphone capture.
 //
 // Each choice is shown at once as a data attribute of <html> (the stylesheet and the
 // scripts read those) and kept for this browser in one cookie, which the server reads to
@@ -7,7 +8,7 @@
 
 const COOKIE = "listenalong_prefs";
 const YEAR = 365 * 24 * 3600;
-const SWITCHES = ["follow", "highlight", "shortcuts"];
+const SWITCHES = ["follow", "highlight", "shortcuts", "capture"];
 const CHOICES = ["theme", "size", "width"];
 
 function current(form) {

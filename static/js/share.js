@@ -17,8 +17,8 @@ function flat(text) {
   return String(text).replace(/\s+/g, " ").trim();
 }
 
-/** The text of ``part`` (a range inside the element ``text``), widened to whole words:
- *  a selection that starts or ends mid-word quotes the whole word. */
+/** [from, to): the characters of ``part`` (a range inside the element ``text``), widened
+ *  to whole words: a selection that starts or ends mid-word takes the whole word. */
 function wholeWords(text, part) {
   const full = text.textContent;
   const before = document.createRange();
@@ -29,7 +29,7 @@ function wholeWords(text, part) {
   const inWord = (i) => i > 0 && i < full.length && /\S/.test(full[i - 1]) && /\S/.test(full[i]);
   while (inWord(from)) from -= 1;
   while (inWord(to)) to += 1;
-  return full.slice(from, to);
+  return [from, to];
 }
 
 /** The part of ``range`` inside the element ``text``. */
@@ -121,30 +121,36 @@ export class Share {
     let last = -1;
     let from = 0;
     let to = 0;
+    const span = { from: 0, to: 0 }; // the whole words': [from in first, to in last)
     for (let i = 0; i < cues.length; i += 1) {
       const text = cues[i].querySelector(".cue-text");
       if (!text || !range.intersectsNode(text)) continue;
       const part = clipTo(range, text);
-      const words = flat(wholeWords(text, part));
+      const [a, b] = wholeWords(text, part);
+      const words = flat(text.textContent.slice(a, b));
       if (!words) continue;
       parts.push(words);
       if (first < 0) {
         first = i;
         from = Math.max(0, textOffset(text, part.startContainer, part.startOffset));
+        span.from = a;
       }
       last = i;
       to = Math.max(0, textOffset(text, part.endContainer, part.endOffset) - 1);
+      span.to = b;
     }
     if (first < 0) return null;
     // the first and last selected words' times (whole cues without word timings)
     const start = this.player.timeAt(first, from);
     const end = this.player.timeAt(last, to, { end: true });
     const link = end > start ? this.linkTo(start, end, start) : this.linkTo(start);
-    return { first, last, range, link, start, end, quote: this.quoteLine(parts.join(" "), first, link) };
+    return { first, last, range, link, start, end, words: span,
+      quote: this.quoteLine(parts.join(" "), first, link) };
   }
 }
 
-/** The popover beside a selection in the transcript: "Copy link to this", "Copy quote". */
+/** The popover beside a selection in the transcript: "Copy link to this", "Copy quote"
+ *  (and what other modules add: the notebook's "Highlight"). */
 export class SelectionPopover {
   constructor(share, returnFocusTo) {
     this.share = share;
@@ -163,7 +169,7 @@ export class SelectionPopover {
     const box = document.createElement("div");
     box.className = "share-pop";
     box.setAttribute("role", "group");
-    box.setAttribute("aria-label", "Share the selected text");
+    box.setAttribute("aria-label", "The selected text");
     const linkButton = button("Copy link to this", "share-pop-link");
     const quote = button("Copy quote", "share-pop-quote");
     box.append(linkButton, quote);
@@ -212,6 +218,17 @@ export class SelectionPopover {
     box.style.top = `${last.bottom - origin.top + 8}px`;
   }
 
+  /** One more button, ``label``: ``act(picked)`` with what is selected (the notebook's). */
+  addAction(label, className, act) {
+    const extra = button(label, className);
+    extra.addEventListener("click", () => {
+      if (this.shown) act(this.shown);
+      window.getSelection().removeAllRanges();
+      this.hide();
+    });
+    this.box.append(extra);
+  }
+
   hide(restoreFocus = false) {
     const hadFocus = this.box.contains(document.activeElement);
     this.shown = null;
@@ -245,6 +262,6 @@ export function startShare(page, player) {
       else share.share(share.linkTo(Math.floor(player.media.time || 0)));
     });
   }
-  new SelectionPopover(share, shareButton);
+  share.popover = new SelectionPopover(share, shareButton);
   return share;
 }

@@ -1,4 +1,5 @@
-"""A reader's preferences (theme, text size, line width, follow, highlight, shortcuts).
+"""A reader's preferences (theme, text size, line width, follow, highlight, shortcuts,
+headphone capture).
 
 They are kept per browser in one cookie, written by static/js/prefs.js as a query string
 (``theme=dark&size=large&follow=0``), so the server can render the page in them from the
@@ -17,7 +18,7 @@ CHOICES = {
     "size": ("small", "normal", "large", "larger"),
     "width": ("narrow", "normal", "wide"),
 }
-SWITCHES = ("follow", "highlight", "shortcuts")
+SWITCHES = ("follow", "highlight", "shortcuts", "capture")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Preferences:
     follow: bool = True
     highlight: bool = True
     shortcuts: bool = True
+    capture: bool = True   # the headphones' next-track press saves a highlight
 
     def html_attributes(self) -> dict[str, str]:
         """The data attributes of <html> that the stylesheet and scripts read."""

@@ -51,7 +51,8 @@ def render_player_page(template: str, slug: str, autofocus: bool) -> Response:
     return page_with_cues(template, cues_html, episode=episode, cues=cues,
                           moment=land.moment, chapters=shown(chapters),
                           preview=preview(episode, cues, land, chapters), gaps=opened.gaps,
-                          has_words=library().words_file(slug) is not None)
+                          has_words=library().words_file(slug) is not None,
+                          version=library().version(slug))
 
 
 def preview(episode: Episode, cues: list[Cue], land: Landing,
