@@ -2,6 +2,7 @@
 headers, error pages."""
 from __future__ import annotations
 
+import mimetypes
 import threading
 
 from flask import Flask, render_template, request
@@ -35,6 +36,9 @@ def _start_search_index(app: Flask, opened: OpenLibrary) -> None:
     threading.Thread(target=build, name="search-index", daemon=True).start()
 
 
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+
+
 def build_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"),
                 template_folder=str(PROJECT_ROOT / "templates"))
@@ -52,13 +56,14 @@ def build_app(test_config: dict | None = None) -> Flask:
     def reader_preferences():
         return {"prefs": preferences.parse(request.cookies.get(preferences.COOKIE))}
 
-    from .views import episodes, feed, library_pages, search, share
+    from .views import episodes, feed, library_pages, offline, search, share
 
     app.register_blueprint(library_pages.bp)
     app.register_blueprint(episodes.bp)
     app.register_blueprint(share.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(feed.bp)
+    app.register_blueprint(offline.bp)
     _start_search_index(app, opened)
 
     @app.errorhandler(HTTPException)

@@ -13,14 +13,15 @@ whenParsed(async () => {
   if (page) {
     const player = startPlayer(page);
     performance.mark("listenalong:usable");
-    const [find, share, prefs, chapters, notebook] = await Promise.all([import("./find.js"),
+    const [find, share, prefs, chapters, notebook, offline] = await Promise.all([import("./find.js"),
       import("./share.js"), import("./prefs.js"), hasChapters(page) ? import("./chapters.js") : null,
-      import("./notebook.js")]);
+      import("./notebook.js"), import("./offline.js")]);
     if (chapters) chapters.startChapters(page, player);
     find.startFind(page, player);
     const sharing = share.startShare(page, player);
     prefs.startPrefs(page, player);
     notebook.startNotebook(page, player, sharing);
+    offline.startOffline(page);
   }
   performance.mark("listenalong:ready");
 });
