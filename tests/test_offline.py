@@ -94,6 +94,10 @@ def test_a_saved_episode_plays_follows_and_finds_with_the_network_off(browser, m
         page.keyboard.type("harbour")
         page.keyboard.press("Enter")
         page.wait_for_function("() => /\\d+ of \\d+/.test(document.getElementById('find-status').textContent)")
+        page.keyboard.press("Escape")
+        page.evaluate("document.activeElement.blur()")
+        page.keyboard.press("b")                                      # highlights, offline too
+        page.wait_for_function("() => document.getElementById('notebook-count').textContent === '1'")
 
         page.goto(f"{server.url}/episodes/other")                      # never saved
         assert "this page was not saved" in page.inner_text("body")
@@ -108,4 +112,19 @@ def test_a_saved_episode_plays_follows_and_finds_with_the_network_off(browser, m
     finally:
         if running:
             server.__exit__(None, None, None)
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_saved_page_has_no_violations(browser, media, width):
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    try:
+        with LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(media)})) as server:
+            page = context.new_page()
+            page.goto(f"{server.url}/saved")
+            page.wait_for_function("() => document.getElementById('saved-page').dataset.ready")
+            assert page.locator("#saved-empty").is_visible()
+            assert_clean(page, f"the empty Saved page at {width} px")
+    finally:
         context.close()

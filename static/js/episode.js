@@ -21,7 +21,7 @@ whenParsed(async () => {
     const sharing = share.startShare(page, player);
     prefs.startPrefs(page, player);
     notebook.startNotebook(page, player, sharing);
-    offline.startOffline(page);
+    offline.startOffline(page, player);
   }
   performance.mark("listenalong:ready");
 });

@@ -14,6 +14,15 @@ export class Media {
     this.element = element;
   }
 
+  /** The audio's address (no media fragment), and its text tracks' (offline.js saves them). */
+  get source() {
+    return (this.element.getAttribute("src") || "").split("#")[0];
+  }
+
+  get trackSources() {
+    return Array.from(this.element.querySelectorAll("track"), (track) => track.getAttribute("src")).filter(Boolean);
+  }
+
   get time() {
     return this.element.currentTime;
   }

@@ -26,14 +26,11 @@ export async function forget(record) {
 }
 
 /** The episode's own files: its page, audio, transcript, words, chapters. */
-function episodeFiles(page) {
-  const audio = page.querySelector("#player");
-  const track = page.querySelector("#player track");
+function episodeFiles(page, media) {
   const chapters = document.querySelector("a[href$='/chapters.json']");
-  const source = (audio.getAttribute("src") || "").split("#")[0];
   return {
-    audio: source,
-    small: [window.location.pathname, track && track.getAttribute("src"), page.dataset.wordsUrl,
+    sound: media.source,
+    small: [window.location.pathname, ...media.trackSources, page.dataset.wordsUrl,
       chapters && chapters.getAttribute("href")].filter(Boolean),
   };
 }
@@ -68,7 +65,7 @@ async function fetchAudio(cache, url, onBytes) {
 }
 
 class SaveForOffline {
-  constructor(page, box) {
+  constructor(page, media, box) {
     this.page = page;
     this.box = box;
     this.slug = page.dataset.slug;
@@ -76,7 +73,7 @@ class SaveForOffline {
     this.save = box.querySelector("#offline-save");
     this.drop = box.querySelector("#offline-remove");
     this.progress = box.querySelector("#offline-progress");
-    this.files = episodeFiles(page);
+    this.files = episodeFiles(page, media);
     this.save.addEventListener("click", () => this.run());
     this.drop.addEventListener("click", () => this.unsave());
   }
@@ -92,7 +89,7 @@ class SaveForOffline {
     }
     let size = 0;
     try {
-      const head = await fetch(this.files.audio, { method: "HEAD" });
+      const head = await fetch(this.files.sound, { method: "HEAD" });
       size = Number(head.headers.get("Content-Length")) || 0;
     } catch {
       size = 0;
@@ -114,7 +111,7 @@ class SaveForOffline {
       const cache = await caches.open(EPISODES);
       let bytes = 0;
       for (const url of this.files.small) bytes += await fetchInto(cache, url);
-      bytes += await fetchAudio(cache, this.files.audio, (done, total) => {
+      bytes += await fetchAudio(cache, this.files.sound, (done, total) => {
         if (total) {
           this.progress.max = total;
           this.progress.value = done;
@@ -124,7 +121,7 @@ class SaveForOffline {
       const title = this.page.querySelector(".episode-title");
       await put("saved", {
         slug: this.slug, title: title ? title.textContent.trim() : this.slug, page: window.location.pathname,
-        bytes, saved: new Date().toISOString(), files: [...this.files.small, this.files.audio],
+        bytes, saved: new Date().toISOString(), files: [...this.files.small, this.files.sound],
       });
     } catch (error) {
       this.state.textContent = `Not saved: ${error.message || error}. Try again when the connection is back.`;
@@ -146,12 +143,12 @@ class SaveForOffline {
   }
 }
 
-export function startOffline(page) {
+export function startOffline(page, player) {
   const box = document.querySelector("#offline");
   if (!box || !("caches" in window) || !("serviceWorker" in navigator)) return null;
   registerWorker();
   box.hidden = false;
-  const saver = new SaveForOffline(page, box);
+  const saver = new SaveForOffline(page, player.media, box);
   saver.show().then(() => {
     if (saver.record) page.dataset.offline = "saved";
   });
