@@ -178,7 +178,9 @@ def aligned_client(tmp_path_factory, spoken):
 def test_the_page_points_at_its_words_and_serves_them(aligned_client):
     client, library = aligned_client
     page = client.get("/episodes/talk").get_data(as_text=True)
-    assert 'data-words-url="/episodes/talk/words.json"' in page
+    # the address carries the episode's version: a re-alignment is never read from the cache
+    version = library.version("talk")
+    assert f'data-words-url="/episodes/talk/words.json?v={version}"' in page
     assert "word by word" in page
     data = client.get("/episodes/talk/words.json").get_json()
     assert data["version"] == 1 and len(data["cues"]) == 4

@@ -106,7 +106,8 @@ def test_without_javascript_menu_links_open_the_page_at_the_chapter(demo_server,
     page.goto(f"{demo_server.url}/episodes/welcome")
     page.click("#chapters-menu summary")
     page.click(".chapters-list >> text=Search")
-    assert page.url.endswith("/episodes/welcome?t=83.99#chapter-4")
+    page.wait_for_url("**/episodes/welcome?t=83.99#chapter-4")
+    page.wait_for_load_state("load")                   # the new page, not the old one's DOM
     assert page.locator("#cue-9.cue--target").count() == 1
     context.close()
 

@@ -58,61 +58,76 @@ def test_a_saved_episode_plays_follows_and_finds_with_the_network_off(browser, m
     running = True
     try:
         page = context.new_page()
-        page.goto(f"{server.url}/episodes/long")
-        page.wait_for_function(READY)
-        page.wait_for_function("() => /about [0-9.]+ MB/.test(document.getElementById('offline-state').textContent)")
-        page.evaluate(WATCH_PROGRESS)
-        page.click("#offline-save")
-        page.wait_for_function("() => document.querySelector('.episode-page').dataset.offline === 'saved'",
-                               timeout=60_000)
-        assert page.inner_text("#offline-state").startswith("Saved on this device (")
-        seen = page.evaluate("progressSeen")
-        assert seen and seen[-1][0] == seen[-1][1] > 0               # the bar went to the end
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null || "
-                               "navigator.serviceWorker.ready.then(() => true)")
-        page.goto(f"{server.url}/saved")
-        page.wait_for_function("() => document.getElementById('saved-page').dataset.ready")
-        assert_clean(page, "the Saved page at 390×844")
-
+        save(page, server)
         server.__exit__(None, None, None)                             # the network is gone
         running = False
         context.set_offline(True)
-        page.goto(f"{server.url}/episodes/long")
-        page.wait_for_function(READY)
-        page.wait_for_function("() => document.querySelector('.episode-page').dataset.words === 'ready'")
-        page.evaluate(f"() => {{ {AUDIO}.currentTime = 300; return {AUDIO}.play(); }}")
-        page.wait_for_function(f"() => {AUDIO}.currentTime > 301")     # plays, after a seek
-        page.wait_for_function("""() => { const w = document.querySelector('.word--now');
-            if (!w) return false; const r = w.getBoundingClientRect();
-            const p = document.querySelector('.reading').getBoundingClientRect();
-            return r.top >= p.top && r.bottom <= p.bottom; }""")                   # follows
-        page.evaluate(f"{AUDIO}.pause()")
-        ranged = page.evaluate("""() => fetch('/episodes/long/audio', {headers: {Range: 'bytes=100-199'}})
-            .then(async r => [r.status, r.headers.get('Content-Range'), (await r.arrayBuffer()).byteLength])""")
-        assert ranged[0] == 206 and ranged[1].startswith("bytes 100-199/") and ranged[2] == 100
-        page.click("#find-q")
-        page.keyboard.type("harbour")
-        page.keyboard.press("Enter")
-        page.wait_for_function("() => /\\d+ of \\d+/.test(document.getElementById('find-status').textContent)")
-        page.keyboard.press("Escape")
-        page.evaluate("document.activeElement.blur()")
-        page.keyboard.press("b")                                      # highlights, offline too
-        page.wait_for_function("() => document.getElementById('notebook-count').textContent === '1'")
-
-        page.goto(f"{server.url}/episodes/other")                      # never saved
-        assert "this page was not saved" in page.inner_text("body")
-        page.goto(f"{server.url}/saved")
-        page.wait_for_function("() => document.getElementById('saved-page').dataset.ready")
-        item = page.locator(".saved-item")
-        assert item.count() == 1 and "Long paragraphs" in item.inner_text() and "MB" in item.inner_text()
-        item.get_by_role("button").click()
-        page.wait_for_function("() => document.querySelectorAll('.saved-item').length === 0")
-        assert page.locator("#saved-empty").is_visible()
-        assert not page.evaluate("() => caches.open('listenalong-episodes-v1').then(c => c.match('/episodes/long/audio')).then(Boolean)")
+        play_follow_find_and_highlight(page, server)
+        unsaved_page_and_remove(page, server)
     finally:
         if running:
             server.__exit__(None, None, None)
         context.close()
+
+
+def save(page, server):
+    """Save the episode: its size said first, the progress bar run to its end; the Saved
+    page lists it (and axe finds nothing there)."""
+    page.goto(f"{server.url}/episodes/long")
+    page.wait_for_function(READY)
+    page.wait_for_function("() => /about [0-9.]+ MB/.test(document.getElementById('offline-state').textContent)")
+    page.evaluate(WATCH_PROGRESS)
+    page.click("#offline-save")
+    page.wait_for_function("() => document.querySelector('.episode-page').dataset.offline === 'saved'",
+                           timeout=60_000)
+    assert page.inner_text("#offline-state").startswith("Saved on this device (")
+    seen = page.evaluate("progressSeen")
+    assert seen and seen[-1][0] == seen[-1][1] > 0               # the bar went to the end
+    page.goto(f"{server.url}/saved")
+    page.wait_for_function("() => document.getElementById('saved-page').dataset.ready")
+    assert_clean(page, "the Saved page at 390×844")
+
+
+def play_follow_find_and_highlight(page, server):
+    """Offline: the saved page opens, plays after a seek (ranges from the cache), follows,
+    finds, and takes a highlight."""
+    page.goto(f"{server.url}/episodes/long")
+    page.wait_for_function(READY)
+    page.wait_for_function("() => document.querySelector('.episode-page').dataset.words === 'ready'")
+    page.evaluate(f"() => {{ {AUDIO}.currentTime = 300; return {AUDIO}.play(); }}")
+    page.wait_for_function(f"() => {AUDIO}.currentTime > 301")     # plays, after a seek
+    page.wait_for_function("""() => { const w = document.querySelector('.word--now');
+        if (!w) return false; const r = w.getBoundingClientRect();
+        const p = document.querySelector('.reading').getBoundingClientRect();
+        return r.top >= p.top && r.bottom <= p.bottom; }""")                   # follows
+    page.evaluate(f"{AUDIO}.pause()")
+    ranged = page.evaluate("""() => fetch('/episodes/long/audio', {headers: {Range: 'bytes=100-199'}})
+        .then(async r => [r.status, r.headers.get('Content-Range'), (await r.arrayBuffer()).byteLength])""")
+    assert ranged[0] == 206 and ranged[1].startswith("bytes 100-199/") and ranged[2] == 100
+    page.click("#find-q")
+    page.keyboard.type("harbour")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => /\\d+ of \\d+/.test(document.getElementById('find-status').textContent)")
+    page.keyboard.press("Escape")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("b")                                      # highlights, offline too
+    page.wait_for_function("() => document.getElementById('notebook-count').textContent === '1'")
+
+
+def unsaved_page_and_remove(page, server):
+    """Offline: an episode never saved says so; the Saved page lists the saved one with its
+    size, and Remove empties it and its cache."""
+    page.goto(f"{server.url}/episodes/other")
+    assert "this page was not saved" in page.inner_text("body")
+    page.goto(f"{server.url}/saved")
+    page.wait_for_function("() => document.getElementById('saved-page').dataset.ready")
+    item = page.locator(".saved-item")
+    assert item.count() == 1 and "Long paragraphs" in item.inner_text() and "MB" in item.inner_text()
+    item.get_by_role("button").click()
+    page.wait_for_function("() => document.querySelectorAll('.saved-item').length === 0")
+    assert page.locator("#saved-empty").is_visible()
+    assert not page.evaluate("() => caches.open('listenalong-episodes-v1')"
+                             ".then(c => c.match('/episodes/long/audio')).then(Boolean)")
 
 
 @pytest.mark.browser

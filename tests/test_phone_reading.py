@@ -269,7 +269,12 @@ def test_fine_scrubbing_reaches_any_five_second_point(long_server, phone):
     # this page, though the value was there and the page's own frames ran, checked below)
     close_to(page, expected, 1.2)
     # Back near the bar: full speed again, the time under the pointer (the track measured
-    # anew: the times beside it change width with the time shown).
+    # anew, once the times beside it, whose width moves it, show the new time).
+    for _ in range(50):
+        now, shown = page.evaluate(f"() => [{AUDIO}.currentTime, document.getElementById('ctl-now').textContent]")
+        if shown == f"{int(now) // 60}:{int(now) % 60:02d}":
+            break
+        page.wait_for_timeout(100)
     track = page.locator(".scrub-track").bounding_box()
     x = track["x"] + track["width"] / 2
     page.mouse.move(x, y)
