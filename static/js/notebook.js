@@ -110,7 +110,8 @@ export class Notebook {
       h.place = place;
       if (!place || !retime) continue;
       const start = this.player.timeAt(place.cue, place.from);
-      const end = this.player.timeAt(place.last, Math.max(place.from, place.to - 1), { end: true }) ?? h.end;
+      const lastChar = place.last === place.cue ? Math.max(place.from, place.to - 1) : Math.max(0, place.to - 1);
+      const end = this.player.timeAt(place.last, lastChar, { end: true }) ?? h.end;
       const again = Math.abs(start - h.start) > 0.05 || Math.abs(end - h.end) > 0.05 || place.moved;
       if (again) {
         Object.assign(h, { start, end: Math.max(start, end), updated: new Date().toISOString() });
