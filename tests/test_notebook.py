@@ -27,15 +27,16 @@ STORED = """() => new Promise((done, fail) => {
   open.onsuccess = () => { const req = open.result.transaction('highlights').objectStore('highlights').getAll();
     req.onsuccess = () => done(req.result); req.onerror = fail; };
   open.onerror = fail; })"""
-# Select characters [a, b) of cue ``n``'s text (1-based id), as a reader's drag does (the
-# text may already be split by marks: offsets count through its text nodes).
-SELECT = """([n, a, b]) => {
-  const text = document.querySelector(`#cue-${n} .cue-text`);
-  const at = (offset) => { const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+# Select from character a of cue ``n``'s text (1-based id) to character b of cue ``m``'s
+# (``m`` = ``n`` unless given), as a reader's drag does (the text may already be split by
+# marks: offsets count through its text nodes).
+SELECT = """([n, a, b, m]) => {
+  const at = (cue, offset) => { const text = document.querySelector(`#cue-${cue} .cue-text`);
+    const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       if (offset <= node.length) return [node, offset]; offset -= node.length; } };
   const range = document.createRange();
-  range.setStart(...at(a)); range.setEnd(...at(b));
+  range.setStart(...at(n, a)); range.setEnd(...at(m || n, b));
   const selection = getSelection(); selection.removeAllRanges(); selection.addRange(range);
   document.dispatchEvent(new Event('pointerup'));
 }"""
@@ -96,10 +97,10 @@ def stored_when(page, check, seconds=10):
     raise AssertionError(f"the notebook never got there: {found}")
 
 
-def highlight_selection(page, cue, a, b):
+def highlight_selection(page, cue, a, b, to_cue=None):
     """Select, press "Highlight", and wait until the notebook holds one more."""
     held = page.evaluate("() => Number(document.getElementById('notebook-count').textContent)")
-    page.evaluate(SELECT, [cue, a, b])
+    page.evaluate(SELECT, [cue, a, b, to_cue])
     page.click(".share-pop-highlight")
     page.wait_for_function("(n) => Number(document.getElementById('notebook-count').textContent) === n",
                            arg=held + 1)
@@ -162,8 +163,11 @@ def test_a_highlight_follows_its_words_through_a_realignment(notebook_server, fr
     words = info["paragraphs"][2][3]
     text = info["paragraphs"][2][1]
     highlight_selection(page, 3, words[40][1], words[47][2])
-    page.wait_for_function("() => document.getElementById('notebook-count').textContent === '1'")
-    before = page.evaluate(STORED)[0]
+    short = info["paragraphs"][1][3]                    # and one across two paragraphs
+    highlight_selection(page, 2, short[-3][1], words[2][2], to_cue=3)
+    before, across = sorted(page.evaluate(STORED), key=lambda h: -h["start"])
+    assert across["anchor"]["cue"] == 1 and across["anchor"]["last"] == 2
+    assert across["end"] == pytest.approx(words[3][0], abs=0.002)
 
     # A re-alignment: every word 7 s later (an ad inserted before the episode, say).
     library = Library(media)
@@ -180,11 +184,15 @@ def test_a_highlight_follows_its_words_through_a_realignment(notebook_server, fr
     page.reload()
     page.wait_for_function(READY)
     page.wait_for_function("() => document.querySelector('.note-mark')")
-    after = stored_when(page, lambda h: len(h) == 1 and abs(h[0]["start"] - before["start"] - 7) < 0.01)[0]
+    moved = stored_when(page, lambda hs: all(abs(h["start"] - b["start"] - 7) < 0.01
+                                             for h, b in zip(sorted(hs, key=lambda h: -h["start"]),
+                                                             (before, across))))
+    after, over = sorted(moved, key=lambda h: -h["start"])
     assert after["quote"] == before["quote"] == text[words[40][1]:words[47][2]]
     assert after["end"] == pytest.approx(before["end"] + 7, abs=0.01)
-    marked = page.evaluate("() => [...document.querySelectorAll('#cue-3 .note-mark')].map(m => m.textContent).join('')")
-    assert marked == before["quote"]
+    assert over["quote"] == across["quote"] and over["end"] == pytest.approx(across["end"] + 7, abs=0.01)
+    marked = page.evaluate("() => [...document.querySelectorAll('#cue-3 .note-mark')].map(m => m.textContent)")
+    assert marked == [text[:words[2][2]], before["quote"]]      # the end of one, the whole other
 
 
 def test_markdown_export_and_a_notebook_file_imported_without_duplicates(notebook_server, fresh):
