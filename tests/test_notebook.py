@@ -284,8 +284,16 @@ def test_the_notebook_on_a_phone_has_no_violations(notebook_server, fresh, size)
     page = fresh(*size)
     open_episode(page, server)
     words = info["paragraphs"][0][3]
+    page.evaluate(SELECT, [1, words[10][1], words[30][2], None])
+    pop = page.locator(".share-pop")
+    pop.wait_for()
+    box = pop.bounding_box()                         # its three buttons fit on the screen
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size[0]
+    assert box["height"] < 60
     highlight_selection(page, 1, words[0][1], words[5][2])
     page.wait_for_function("() => document.getElementById('notebook-count').textContent !== ''")
     assert_clean(page, f"the transcript with a highlight at {size}")
+    page.wait_for_function("() => ![...document.querySelectorAll('.share-toast')]"
+                           ".some(t => t.classList.contains('share-toast--on'))")   # "Highlighted …" gone
     page.click("#notebook-button")
     assert_clean(page, f"the notebook open at {size}", within="#notebook")

@@ -225,7 +225,7 @@ def test_selecting_text_offers_a_range_link_reachable_by_keyboard(page, seed_ser
     popover = page.locator(".share-pop")
     popover.wait_for(state="visible")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Copy link to this"
+    assert page.evaluate("document.activeElement.textContent") == "Copy link"
     page.keyboard.press("Enter")
     page.locator(".share-toast").get_by_text("Link copied").wait_for()
     first, last = seed_cues[39], seed_cues[41]

@@ -149,7 +149,7 @@ export class Share {
   }
 }
 
-/** The popover beside a selection in the transcript: "Copy link to this", "Copy quote"
+/** The popover beside a selection in the transcript: "Copy link", "Copy quote"
  *  (and what other modules add: the notebook's "Highlight"). */
 export class SelectionPopover {
   constructor(share, returnFocusTo) {
@@ -170,7 +170,7 @@ export class SelectionPopover {
     box.className = "share-pop";
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", "The selected text");
-    const linkButton = button("Copy link to this", "share-pop-link");
+    const linkButton = button("Copy link", "share-pop-link");
     const quote = button("Copy quote", "share-pop-quote");
     box.append(linkButton, quote);
     // Pressing a button must not drop the selection it is about, nor seek like a click
