@@ -82,9 +82,12 @@ def _align_added(library, slug: str, args, named: bool = False) -> None:
 def cmd_add(args) -> int:
     library = _library(args, follow_index=True)
     episode, warnings = library.add(args.transcript, args.audio, args.title, args.slug,
-                                    args.fmt_in, args.chapters)
+                                    args.fmt_in, args.chapters, args.language)
     warn(warnings)
-    if args.align:
+    if args.align and episode.language and episode.language.split("-")[0] != "en":
+        warn([f"word timing is English-only for now: {episode.slug} ({episode.language}) keeps "
+              f"its transcript's timing"])
+    elif args.align:
         from .core.alignment.episode import AlignmentMismatch
 
         try:
@@ -430,8 +433,7 @@ def _workers_option() -> argparse.ArgumentParser:
     return shared
 
 
-def _add_library_commands(sub, media) -> None:
-    workers = _workers_option()
+def _add_add_command(sub, media, workers) -> None:
     add = sub.add_parser("add", parents=[media, workers, _from_option("transcript")],
                          help="add an episode: transcript + audio → library folder")
     add.add_argument("transcript", metavar="TRANSCRIPT")
@@ -442,8 +444,16 @@ def _add_library_commands(sub, media) -> None:
     add.add_argument("--chapters", metavar="FILE",
                      help="chapters: Podcasting 2.0 JSON or WebVTT (default: the MP3's ID3 "
                           "chapters, or a timestamp list in the transcript's notes)")
+    add.add_argument("--language", metavar="CODE",
+                     help="the transcript's language, a code like en, de, pt-BR or zh-Hant "
+                          "(default: from its script where that says, else unknown)")
     add.add_argument("--no-align", dest="align", action="store_false",
                      help="skip word timing (align later with 'listenalong align')")
+
+
+def _add_library_commands(sub, media) -> None:
+    workers = _workers_option()
+    _add_add_command(sub, media, workers)
     sub.add_parser("list", parents=[media], help="list the library's episodes")
     remove = sub.add_parser("remove", parents=[media], help="remove an episode from the library")
     remove.add_argument("slug", metavar="SLUG")

@@ -7,6 +7,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from .core.languages import direction
 from .core.moments import format_time, moment_href
 from .core.timecode import clock, short_clock
 
@@ -38,4 +39,5 @@ def day(iso: str | None) -> str:
 
 def register_filters(app) -> None:
     app.jinja_env.filters.update(clock=clock, short_clock=short_clock, linkify=linkify,
-                                 seconds=format_time, moment_href=moment_href, day=day)
+                                 seconds=format_time, moment_href=moment_href, day=day,
+                                 direction=direction)

@@ -87,7 +87,7 @@ def _item(channel: ET.Element, episode: Episode, links: ItemLinks) -> None:
     _sub(item, "enclosure", url=links.audio, length=links.audio_bytes, type=links.audio_type)
     _sub(item, f"{{{ITUNES_NS}}}duration", str(int(round(episode.duration))))
     for url, kind in links.transcripts:
-        _sub(item, _podcast("transcript"), url=url, type=kind, language="en")
+        _sub(item, _podcast("transcript"), url=url, type=kind, language=episode.language or "en")
     if links.chapters:
         _sub(item, _podcast("chapters"), url=links.chapters, type="application/json+chapters")
     for person in episode.people:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .. import audio, settings
+from .. import audio, languages, settings
 from ..alignment.lookup import WordIndex
 from ..atomic import TEMP_PREFIX, write_text, write_texts
 from ..bounded_cache import BoundedCache
@@ -290,9 +290,10 @@ class Library:
     # ---- writing -------------------------------------------------------------------
     def add(self, transcript_path: str, audio_path: str, title: str | None = None,
             slug: str | None = None, fmt: str | None = None,
-            chapters_file: str | None = None) -> tuple[Episode, list]:
+            chapters_file: str | None = None, language: str | None = None) -> tuple[Episode, list]:
         """Check both files, convert, and create the episode folder atomically; its
-        chapters come from ``chapters_file``, else the audio's ID3 frames, else the notes.
+        chapters come from ``chapters_file``, else the audio's ID3 frames, else the notes;
+        its ``language`` (a BCP 47 tag) from the caller, else from the text's script.
 
         Returns the episode and the conversion warnings.
         """
@@ -300,9 +301,13 @@ class Library:
         transcript = read_transcript(transcript_path, fmt, length, untimed=_plain(transcript_path))
         chapters = find_chapters(chapters_file, audio_path, transcript.notes)
         original_ext = os.path.splitext(transcript_path)[1].lower() or ".txt"
+        try:
+            tag = languages.normalize(language)
+        except languages.LanguageError as error:
+            raise InputError(str(error)) from None
         return self.add_parsed(transcript, audio_path, transcript_path, original_ext,
                                (title or "").strip() or _title_from(transcript_path),
-                               slug, chapters, duration=length)
+                               slug, chapters, duration=length, **({"language": tag} if tag else {}))
 
     def add_parsed(self, transcript: Transcript, audio_path: str, original: Source,
                    original_ext: str, title: str, slug: str | None = None,
@@ -327,6 +332,8 @@ class Library:
             if name not in Episode.__dataclass_fields__:
                 raise TypeError(f"Episode has no field {name!r}")
             setattr(episode, name, value)
+        if not episode.language:
+            episode.language = languages.detect(cue.text for cue in transcript.cues)
         self._place(episode, transcript, audio_path, original, chapters, move_audio)
         self._changed(slug, True)
         return episode, transcript.warnings + warnings

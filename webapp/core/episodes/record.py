@@ -36,6 +36,7 @@ class Episode:
     soundbites: list[dict] = field(default_factory=list)  # podcast:soundbite {start, duration, title}
     enclosure: str = ""   # the audio's URL (rotating query left out) and declared length
     transcript_url: str = ""   # the feed transcript it was converted from
+    language: str = ""    # BCP 47 tag of the transcript's language ("" unknown): languages.py
 
     @classmethod
     def from_json(cls, data) -> "Episode":
@@ -59,6 +60,9 @@ class Episode:
 
 class BrokenEpisode(ValueError):
     """An episode folder whose files cannot be used; the message says what is wrong."""
+
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 
 
 def _is_seconds(value) -> bool:
@@ -87,6 +91,8 @@ _FIELD_CHECKS = (
     ("published", lambda v: isinstance(v, str), "a date string"),
     ("enclosure", lambda v: isinstance(v, str), "a string"),
     ("transcript_url", lambda v: isinstance(v, str), "a URL string"),
+    ("language", lambda v: isinstance(v, str) and (not v or bool(_LANGUAGE.match(v.lower()))),
+     "a language tag"),
     ("people", lambda v: isinstance(v, list) and all(_is_person(x) for x in v), "a list of people"),
     ("soundbites", lambda v: isinstance(v, list) and all(_is_soundbite(x) for x in v),
      "a list of soundbites"),
