@@ -126,3 +126,18 @@ def test_the_feed_names_each_transcript_s_language(rtl_server):
     tags = {item.findtext("title"): {t.get("language") for t in item.iter("{https://podcastindex.org/namespace/1.0}transcript")}
             for item in feed.iter("item")}
     assert tags == {"حلقة البحر": {"ar"}, "灯塔": {"zh"}}
+
+
+@pytest.mark.browser
+def test_find_finds_a_chinese_word_inside_a_sentence(rtl_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{rtl_server.url}/episodes/deng")
+        page.wait_for_function("() => performance.getEntriesByName('listenalong:ready').length > 0")
+        page.click("#find-q")
+        page.keyboard.type("灯塔")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.getElementById('find-status').textContent === '1 of 1'")
+        assert page.evaluate("() => [...document.querySelectorAll('#cues mark')].map(m => m.textContent)") == ["灯塔"]
+    finally:
+        page.close()

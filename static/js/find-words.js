@@ -14,7 +14,10 @@
 import { originalRange } from "./fold.js";
 import { stem } from "./stem.js";
 
-const WORD = /[\p{L}\p{N}]+/gu;
+// A word: a run of letters and digits; but Chinese characters and Japanese kana are each
+// a word of their own (nothing separates the words of those scripts), so a query of
+// several is a phrase of consecutive characters: 灯塔 finds 灯塔 inside a sentence.
+const WORD = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]|(?:(?![\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}])[\p{L}\p{N}])+/gu;
 const QUOTES = /["“”„‟«»]/;
 const MAX_TERMS = 24;
 const stems = new Map();

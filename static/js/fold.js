@@ -1,7 +1,8 @@
 // Folding text for in-page find: case, accents and curly quotes don't matter. Pure: no
 // DOM, tested in node (tests/js/fold.test.mjs).
 //
-// The query and every cue's text are folded the same way (NFD, combining marks dropped,
+// The query and every cue's text are folded the same way (NFD, combining marks dropped
+// except on kana,
 // lower case, ’‘ → ', “” → ", runs of white space → one space) and compared with indexOf —
 // no RegExp is ever built from what was typed. fold() keeps a map from the folded text
 // back to the original offsets, so marks land on the original characters.
@@ -25,6 +26,8 @@ function foldChar(ch) {
   let out = foldedChars.get(ch);
   if (out === undefined) {
     out = FOLDED_QUOTES.get(ch);
+    // Kana keep their voicing marks: が is not か (NFD would split the mark off, and drop it).
+    if (out === undefined && code >= 0x3040 && code <= 0x30FF) out = ch;
     if (out === undefined) {
       out = SPACE.test(ch) ? " " : ch.normalize("NFD").replace(COMBINING, "").toLowerCase();
     }
