@@ -141,3 +141,24 @@ def test_find_finds_a_chinese_word_inside_a_sentence(rtl_server, browser):
         assert page.evaluate("() => [...document.querySelectorAll('#cues mark')].map(m => m.textContent)") == ["灯塔"]
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("title,slug", [("灯塔", "dengta"), ("Привет мир", "privet-mir"),
+                                        ("Grüße aus Köln", "grusse-aus-koln"), ("حلقة البحر", "hlqh-lbhr"),
+                                        ("Café 😀 talk", "cafe-talk"), ("!!!", "episode")])
+def test_a_title_in_any_script_makes_a_readable_slug(title, slug):
+    from webapp.core.episodes.record import slugify
+
+    assert slugify(title) == slug
+
+
+def test_a_non_latin_title_makes_its_slug_and_its_preview(tmp_path, mp3):
+    media = tmp_path / "media"
+    episode, _ = Library(media).add(str(FIXTURES / "lang_chinese.vtt"), str(mp3), "灯塔的故事")
+    assert episode.slug == "dengtadegushi"
+    client = create_app({"TESTING": True, "MEDIA_DIR": str(media)}).test_client()
+    page = client.get(f"/episodes/{episode.slug}?t=6").get_data(as_text=True)
+    assert '<meta property="og:title" content="灯塔的故事 at 0:06">' in page
+    assert "守塔人每天晚上都会数台阶" in page
+    feed = client.get("/feed.xml").get_data(as_text=True)
+    assert "<title>灯塔的故事</title>" in feed

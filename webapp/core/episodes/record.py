@@ -7,14 +7,19 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
+from anyascii import anyascii
+
 from ..timecode import MAX_SECONDS
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 
 
 def slugify(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-")
+    """A URL name from a title in any script, transliterated (灯塔 → dengta, Grüße → grusse,
+    Привет мир → privet-mir); symbols and emoji left out; "episode" when nothing is left."""
+    words = "".join(ch for ch in unicodedata.normalize("NFKC", title)
+                    if not unicodedata.category(ch).startswith("S"))
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(words).lower()).strip("-")[:60].strip("-")
     return slug or "episode"
 
 
