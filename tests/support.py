@@ -1,6 +1,7 @@
 """Helpers shared by the test modules: generated audio, libraries, a live server, Chromium."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -144,3 +145,21 @@ SAID_BOX = """(id) => {
   }
   return cue.getBoundingClientRect();
 }"""
+
+
+@contextlib.contextmanager
+def new_contexts(browser):
+    """``make(**options)``: a new browser context (Playwright's options), all closed at the
+    end. For fixtures that hand a test pages of several sizes, themes or cookies."""
+    made = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        made.append(context)
+        return context
+
+    try:
+        yield make
+    finally:
+        for context in made:
+            context.close()

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from long_paragraphs import add_long_episode
-from support import LiveServer
+from support import LiveServer, new_contexts
 from test_accessibility import assert_clean
 from webapp import create_app
 from webapp.core.episodes import Library, read_words
@@ -60,21 +60,17 @@ def notebook_server(tmp_path_factory):
 
 @pytest.fixture
 def fresh(browser):
-    contexts = []
+    with new_contexts(browser) as new_context:
+        def make(width=1280, height=800, cookie=None, actions=False, url=None):
+            context = new_context(viewport={"width": width, "height": height}, accept_downloads=True,
+                                  bypass_csp=True)
+            if cookie:
+                context.add_cookies([{"name": "listenalong_prefs", "value": cookie, "url": url}])
+            if actions:
+                context.add_init_script(CATCH_ACTIONS)
+            return context.new_page()
 
-    def make(width=1280, height=800, cookie=None, actions=False, url=None):
-        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
-                                      bypass_csp=True)
-        if cookie:
-            context.add_cookies([{"name": "listenalong_prefs", "value": cookie, "url": url}])
-        if actions:
-            context.add_init_script(CATCH_ACTIONS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+        yield make
 
 
 def open_episode(page, server, slug="long"):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from long_paragraphs import add_long_episode
-from support import LiveServer, launch_chromium, settle_scrolling
+from support import LiveServer, launch_chromium, new_contexts, settle_scrolling
 from test_accessibility import assert_clean
 from webapp import create_app
 
@@ -100,23 +100,24 @@ def long_server(tmp_path_factory):
 
 @pytest.fixture
 def phone(browser):
-    contexts = []
+    with new_contexts(browser) as new_context:
+        def make(width, height, scheme="light", touch=None):
+            mobile = width < 600 if touch is None else touch
+            return new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
+                               has_touch=mobile, is_mobile=mobile, bypass_csp=True).new_page()
 
-    def make(width, height, scheme="light", touch=None):
-        mobile = width < 600 if touch is None else touch
-        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme,
-                                      has_touch=mobile, is_mobile=mobile, bypass_csp=True)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+        yield make
 
 
 def open_long(page, server, query=""):
     page.goto(f"{server.url}/episodes/long{query}")
     page.wait_for_function(READY)
+
+
+def play_from(page, seconds):
+    """Play from ``seconds`` until the audio is half a second past it."""
+    page.evaluate(f"(s) => {{ {AUDIO}.currentTime = s; {AUDIO}.play(); }}", seconds)
+    page.wait_for_function(f"(s) => {AUDIO}.currentTime > s + 0.5", arg=seconds)
 
 
 def test_the_word_being_said_stays_on_screen_at_every_size(long_server, phone):
@@ -181,8 +182,7 @@ def test_reopening_resumes_at_the_saved_place_with_one_tap(long_server, phone):
     server, _ = long_server
     page = phone(390, 844)
     open_long(page, server)
-    page.evaluate(f"() => {{ {AUDIO}.currentTime = 400; {AUDIO}.play(); }}")
-    page.wait_for_function(f"() => {AUDIO}.currentTime > 400.5")
+    play_from(page, 400)
     page.goto("about:blank")                # leave: the place is saved
     open_long(page, server)
     assert page.locator("#resume-text").inner_text().startswith("Resumed at 6:4")
@@ -206,8 +206,7 @@ def test_the_bar_leaves_the_screen_to_the_text_with_every_control_reachable(long
     server, _ = long_server
     page = phone(*size)
     open_long(page, server)
-    page.evaluate(f"() => {{ {AUDIO}.currentTime = 30; {AUDIO}.play(); }}")
-    page.wait_for_function(f"() => {AUDIO}.currentTime > 30.5")
+    play_from(page, 30)
     share = page.evaluate(CHROME) / size[1]
     if size in BAR_SHARE:
         assert share <= BAR_SHARE[size], f"{size}: head and bar take {share:.1%}"
@@ -326,8 +325,7 @@ def test_no_violations_while_reading_at_every_size(long_server, phone, size):
     server, _ = long_server
     page = phone(*size)
     open_long(page, server)
-    page.evaluate(f"() => {{ {AUDIO}.currentTime = 300; {AUDIO}.play(); }}")
-    page.wait_for_function(f"() => {AUDIO}.currentTime > 300.5")
+    play_from(page, 300)
     page.evaluate(f"{AUDIO}.pause()")
     assert_clean(page, f"the episode at {size}, playing")
     page.goto("about:blank")

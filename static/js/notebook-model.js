@@ -75,40 +75,47 @@ function shared(a, b, fromEnd) {
   return n;
 }
 
-/** Where ``highlight``'s words are in a transcript now: ``cues`` are {text, start}. Every
- *  place holding its quote (white space aside) is scored by the context either side;
- *  ties go to the place nearest its old time. Returns {cue, from, last, to, moved} or,
- *  when the words are gone, null. */
-export function locate(highlight, cues) {
-  const texts = cues.map((c) => c.text);
-  const { all, offsets } = joined(texts);
-  const quote = flat(highlight.quote);
-  if (!quote) return null;
-  // Search in a flattened copy, keeping where each of its characters came from.
+/** A transcript made ready for :func:`locate`, once for all its highlights: ``cues`` are
+ *  {text, start}; the text joined and flattened (white space made one space), with where
+ *  each of its characters came from. */
+export function prepare(cues) {
+  const { all, offsets } = joined(cues.map((c) => c.text));
   const map = [];
-  let flatAll = "";
+  let text = "";
   let space = false;
   for (let i = 0; i < all.length; i += 1) {
     if (/\s/.test(all[i])) {
-      if (!space && flatAll) { flatAll += " "; map.push(i); }
+      if (!space && text) { text += " "; map.push(i); }
       space = true;
     } else {
-      flatAll += all[i];
+      text += all[i];
       map.push(i);
       space = false;
     }
   }
+  return { cues, offsets, text, map };
+}
+
+/** Where ``highlight``'s words are in a transcript now (``cues``, or what :func:`prepare`
+ *  made of them). Every place holding its quote (white space aside) is scored by the
+ *  context either side; ties go to the place nearest its old time. Returns {cue, from,
+ *  last, to, moved} or, when the words are gone, null. */
+export function locate(highlight, cues) {
+  const { offsets, text, map, cues: list } = Array.isArray(cues) ? prepare(cues) : cues;
+  const quote = flat(highlight.quote);
+  if (!quote) return null;
   const anchor = highlight.anchor || {};
   const prefix = flat(anchor.prefix || "");
   const suffix = flat(anchor.suffix || "");
   let best = null;
-  for (let at = flatAll.indexOf(quote); at >= 0; at = flatAll.indexOf(quote, at + 1)) {
+  for (let at = text.indexOf(quote); at >= 0; at = text.indexOf(quote, at + 1)) {
     const a = map[at];
     const b = map[at + quote.length - 1] + 1;
     const first = cueAt(offsets, a);
-    const context = shared(flat(flatAll.slice(0, at)), prefix, true) +
-      shared(flat(flatAll.slice(at + quote.length)), suffix, false);
-    const distance = Math.abs((cues[first].start ?? 0) - (highlight.start ?? 0));
+    const after = at + quote.length;
+    const context = shared(text.slice(Math.max(0, at - prefix.length - 1), at).trim(), prefix, true) +
+      shared(text.slice(after, after + suffix.length + 1).trim(), suffix, false);
+    const distance = Math.abs((list[first].start ?? 0) - (highlight.start ?? 0));
     if (!best || context > best.context || (context === best.context && distance < best.distance)) {
       best = { a, b, first, context, distance };
     }

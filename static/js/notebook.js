@@ -5,7 +5,7 @@
 // and imported back. A highlight is made from a selection ("Highlight" beside it), or of
 // the last 30 s: the b key, the bar's button, the panel's, or the headphones' next-track
 // press (Media Session) with the screen locked, which beeps and vibrates where it can.
-import { flat, locate, makeHighlight, toFile, toImport, toMarkdown } from "./notebook-model.js";
+import { flat, locate, makeHighlight, prepare, toFile, toImport, toMarkdown } from "./notebook-model.js";
 import { all, put, remove } from "./notebook-store.js";
 import { ownsKeys, shortcutsOn } from "./player-keys.js";
 import { unwrap, wrapRanges } from "./text-marks.js";
@@ -102,11 +102,10 @@ export class Notebook {
   /** Find every highlight's words in the transcript as it is now; one whose words moved
    *  (a re-alignment, a corrected transcript) takes their times and place, and is saved. */
   async settle(retime = true) {
-    const texts = this.texts();
-    const cues = texts.map((text, i) => ({ text, start: this.player.starts[i] }));
+    const transcript = prepare(this.texts().map((text, i) => ({ text, start: this.player.starts[i] })));
     const moved = [];
     for (const h of this.highlights) {
-      const place = locate(h, cues);
+      const place = locate(h, transcript);
       h.place = place;
       if (!place || !retime) continue;
       const start = this.player.timeAt(place.cue, place.from);
