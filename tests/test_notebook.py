@@ -246,6 +246,12 @@ def import_twice(page):
     page.wait_for_function("() => document.getElementById('notebook-status').textContent"
                            " === 'Imported 0 highlights; 2 already in the notebook.'")
     assert len(page.evaluate(STORED)) == 2
+    damaged = {"format": "listenalong-notebook", "version": 1,
+               "highlights": [*notebook["highlights"], {"id": "no-quote"}, {"quote": "no id", "start": 1}]}
+    page.set_input_files("#notebook-import", files=[{"name": "d.json", "mimeType": "application/json",
+                                                     "buffer": json.dumps(damaged).encode()}])
+    page.wait_for_function("() => document.getElementById('notebook-status').textContent === 'Imported 0"
+                           " highlights; 2 already in the notebook; 2 could not be read (not highlights).'")
     page.set_input_files("#notebook-import", files=[{"name": "x.json", "mimeType": "application/json",
                                                      "buffer": b'{"format": "something else"}'}])
     page.wait_for_function("() => document.getElementById('notebook-status').textContent"

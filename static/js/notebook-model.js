@@ -172,7 +172,8 @@ function valid(h) {
 
 /** What importing ``text`` (a notebook file) into ``existing`` highlights adds: the file's
  *  highlights whose id is not there, nor the same words at the same time of the same
- *  episode. Throws an Error saying what is wrong with a file that is not a notebook. */
+ *  episode; counted apart, those ``skipped`` (already there) and those ``unreadable``
+ *  (not highlights: no id, no quote, times that are not times). Throws an Error saying what is wrong with a file that is not a notebook. */
 export function toImport(text, existing) {
   let data;
   try {
@@ -190,9 +191,14 @@ export function toImport(text, existing) {
   const same = new Set(existing.map((h) => `${h.episode}|${Math.round(h.start)}|${flat(h.quote)}`));
   const added = [];
   let skipped = 0;
+  let unreadable = 0;
   for (const h of data.highlights) {
-    const key = valid(h) && `${h.episode}|${Math.round(h.start)}|${flat(h.quote)}`;
-    if (!key || ids.has(h.id) || same.has(key)) {
+    if (!valid(h)) {
+      unreadable += 1;
+      continue;
+    }
+    const key = `${h.episode}|${Math.round(h.start)}|${flat(h.quote)}`;
+    if (ids.has(h.id) || same.has(key)) {
       skipped += 1;
       continue;
     }
@@ -200,5 +206,5 @@ export function toImport(text, existing) {
     same.add(key);
     added.push({ ...h, v: VERSION, note: String(h.note || "") });
   }
-  return { added, skipped };
+  return { added, skipped, unreadable };
 }

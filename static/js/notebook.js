@@ -332,10 +332,11 @@ export class Notebook {
 
   async importFile(file) {
     try {
-      const { added, skipped } = toImport(await file.text(), await all("highlights"));
+      const { added, skipped, unreadable } = toImport(await file.text(), await all("highlights"));
       if (added.length) await put("highlights", ...added);
       this.say(`Imported ${added.length} highlight${added.length === 1 ? "" : "s"}` +
-        (skipped ? `; ${skipped} already in the notebook.` : "."));
+        (skipped ? `; ${skipped} already in the notebook` : "") +
+        (unreadable ? `; ${unreadable} could not be read (not highlights)` : "") + ".");
       await this.load();
     } catch (error) {
       this.say(error.message || String(error));

@@ -72,5 +72,5 @@ test("importing a notebook file adds only what is not there", () => {
   assert.throws(() => toImport("not json", []), /not a Listenalong notebook/);
   assert.throws(() => toImport(JSON.stringify({ format: FORMAT, version: 9, highlights: [] }), []), /version 9/);
   const broken = toImport(JSON.stringify({ format: FORMAT, version: 1, highlights: [{ id: "x" }, null] }), []);
-  assert.deepEqual([broken.added.length, broken.skipped], [0, 2]);
+  assert.deepEqual([broken.added.length, broken.skipped, broken.unreadable], [0, 0, 2]);
 });
