@@ -82,8 +82,13 @@ def _align_added(library, slug: str, args, named: bool = False) -> None:
 def cmd_add(args) -> int:
     library = _library(args, follow_index=True)
     episode, warnings = library.add(args.transcript, args.audio, args.title, args.slug,
-                                    args.fmt_in, args.chapters, args.language)
+                                    args.fmt_in, args.chapters, args.language,
+                                    [tuple(other) for other in args.others or ()])
     warn(warnings)
+    if args.align and episode.other_transcripts:
+        warn([f"word timing is for the main transcript only: {episode.slug}'s "
+              f"{', '.join(o['language'] for o in episode.other_transcripts)} transcripts keep "
+              f"their own timing"])
     if args.align and episode.language and episode.language.split("-")[0] != "en":
         warn([f"word timing is English-only for now: {episode.slug} ({episode.language}) keeps "
               f"its transcript's timing"])
@@ -433,6 +438,28 @@ def _workers_option() -> argparse.ArgumentParser:
     return shared
 
 
+class _AnotherTranscript(argparse.Action):
+    """``--transcript FILE``: one more transcript, its language to come."""
+
+    def __call__(self, parser, namespace, value, option=None):
+        namespace.others = [*(namespace.others or []), [value, None]]
+
+
+class _Language(argparse.Action):
+    """``--language CODE``: the language of the ``--transcript`` just before it, else of
+    the main transcript."""
+
+    def __call__(self, parser, namespace, value, option=None):
+        others = namespace.others or []
+        if others and others[-1][1] is None:
+            others[-1][1] = value
+        elif namespace.language is None:
+            namespace.language = value
+        else:
+            parser.error(f"--language {value}: the transcript's language is given already "
+                         f"({namespace.language}); put each --language after its --transcript FILE")
+
+
 def _add_add_command(sub, media, workers) -> None:
     add = sub.add_parser("add", parents=[media, workers, _from_option("transcript")],
                          help="add an episode: transcript + audio → library folder")
@@ -444,9 +471,13 @@ def _add_add_command(sub, media, workers) -> None:
     add.add_argument("--chapters", metavar="FILE",
                      help="chapters: Podcasting 2.0 JSON or WebVTT (default: the MP3's ID3 "
                           "chapters, or a timestamp list in the transcript's notes)")
-    add.add_argument("--language", metavar="CODE",
+    add.add_argument("--language", metavar="CODE", action=_Language,
                      help="the transcript's language, a code like en, de, pt-BR or zh-Hant "
-                          "(default: from its script where that says, else unknown)")
+                          "(default: from its script where that says, else unknown); after "
+                          "--transcript FILE, that file's language")
+    add.add_argument("--transcript", metavar="FILE", dest="others", action=_AnotherTranscript,
+                     help="the same episode's transcript in another language, followed by "
+                          "its --language CODE (repeat for each language)")
     add.add_argument("--no-align", dest="align", action="store_false",
                      help="skip word timing (align later with 'listenalong align')")
 

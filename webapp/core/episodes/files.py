@@ -7,6 +7,9 @@ changed.
 * ``audio.<ext>`` — the audio, as added (its name is in ``episode.json``);
 * ``original.<ext>`` — the transcript as given (likewise);
 * ``transcript.vtt`` — the cues (written at add, re-timed by an alignment);
+* ``transcript.<lang>.vtt`` and ``original.<lang>.<ext>`` — a transcript in another
+  language (``add --transcript``, a feed's other ``podcast:transcript``), listed in the
+  record's ``other_transcripts``; never aligned;
 * ``episode.json`` — the :class:`~.record.Episode` record;
 * ``chapters.json`` — Podcasting 2.0 chapters, when the episode has any;
 * ``words.json`` — word timings, once aligned:
@@ -14,7 +17,8 @@ changed.
 
 Every write of one of them is a temp file renamed into place (:mod:`..atomic`), so a
 file's identity (inode, modification time, size) changes with every write; the
-version of an episode is those identities put together.
+version of an episode is those identities put together. (The other languages' files are
+written only with a new ``episode.json`` that lists them, so its identity stands for them.)
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Union
 
 from ..atomic import write_text
@@ -39,6 +44,26 @@ WORDS_VERSION = 1
 VERSIONED = (EPISODE_FILE, VTT_FILE, CHAPTERS_FILE, WORDS_FILE)
 
 Source = Union[str, os.PathLike, bytes]
+
+
+@dataclass
+class OtherTranscript:
+    """A transcript in another language, on its way into an episode's folder."""
+
+    language: str          # a BCP 47 tag (languages.normalize)
+    transcript: Transcript
+    original: "Source"     # a path to copy, or the bytes themselves
+    extension: str         # the original's (".srt")
+    url: str = ""          # the feed's link to it
+
+    def record(self) -> dict:
+        """Its entry in the record's ``other_transcripts``."""
+        return {"language": self.language, "vtt": other_vtt_name(self.language),
+                "original": f"original.{self.language}{self.extension}", "url": self.url}
+
+
+def other_vtt_name(language: str) -> str:
+    return f"transcript.{language}.vtt"
 
 
 def audio_name(audio_path: str | os.PathLike) -> str:
@@ -69,10 +94,11 @@ def version_of(folder: str | os.PathLike, names: tuple[str, ...] = VERSIONED) ->
 
 def write_episode(folder: str | os.PathLike, episode: Episode, transcript: Transcript,
                   audio_file: Source, original: Source, chapters: list[Chapter] = (),
-                  move_audio: bool = False) -> Path:
+                  move_audio: bool = False, others: list[OtherTranscript] = ()) -> Path:
     """Write an episode's files into ``folder`` (made if need be): the audio and the
     original transcript (each a path to copy, or the bytes themselves), the VTT made from
-    ``transcript``, ``chapters.json`` when it has chapters, and ``episode.json`` last.
+    ``transcript``, ``chapters.json`` when it has chapters, the ``others`` (in other
+    languages: each one's original and VTT), and ``episode.json`` last.
     ``move_audio`` moves the audio file in (a download of ours, on the same file system)
     instead of copying it."""
     folder = Path(folder)
@@ -80,9 +106,14 @@ def write_episode(folder: str | os.PathLike, episode: Episode, transcript: Trans
     if move_audio and not isinstance(audio_file, bytes):
         os.replace(audio_file, folder / episode.audio)
         os.chmod(folder / episode.audio, 0o644)
-    for name, source in ((episode.audio, audio_file), (episode.transcript, original)):
-        if name == episode.audio and move_audio:
-            continue
+    copies = [(episode.transcript, original)]
+    if not move_audio:
+        copies.append((episode.audio, audio_file))
+    for other in others:
+        entry = other.record()
+        copies.append((entry["original"], other.original))
+        write_text(folder / entry["vtt"], to_vtt(other.transcript))
+    for name, source in copies:
         if isinstance(source, bytes):
             (folder / name).write_bytes(source)
         else:

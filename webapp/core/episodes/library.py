@@ -40,8 +40,9 @@ from ..errors import InputError
 from ..model import Cue, Transcript
 from ..reading import read_transcript
 from ..writing import to_vtt
-from .files import (CHAPTERS_FILE, EPISODE_FILE, VTT_FILE, WORDS_FILE, Source, audio_name,
-                    original_name, read_words, version_of, words_json, write_episode)
+from .files import (CHAPTERS_FILE, EPISODE_FILE, VTT_FILE, WORDS_FILE, OtherTranscript,
+                    Source, audio_name, original_name, read_words, version_of, words_json,
+                    write_episode)
 from .record import SLUG, BrokenEpisode, Episode, slugify
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class OpenEpisode:
     version: str
     words_data: dict | None = None   # words.json as read (None: not aligned)
     words: WordIndex | None = None   # None only inside the library: not read yet
+    other_language: str = ""   # the transcript is this one of its other_transcripts
 
     @property
     def has_words(self) -> bool:
@@ -93,6 +95,7 @@ class Library:
         self.on_change = on_change
         self._cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → OpenEpisode
         self._listed = BoundedCache(CACHED_EPISODES)    # slug → (episode.json's version, Episode)
+        self._others = BoundedCache(CACHED_TRANSCRIPTS)  # (slug, language) → OpenEpisode
 
     # ---- reading -------------------------------------------------------------------
     def folder(self, slug: str) -> Path | None:
@@ -217,6 +220,36 @@ class Library:
         transcript.notes = episode.notes
         return OpenEpisode(episode, transcript, self._chapters(slug), version)
 
+    def open_language(self, slug: str, language: str) -> OpenEpisode | None:
+        """The episode with its transcript in ``language`` (one of its
+        ``other_transcripts``; the tag compared without regard to case) in place of the
+        main one, and no word timings (only the main transcript is aligned). None when the
+        episode has no transcript in that language."""
+        opened = self.open(slug, words=False)
+        if opened is None:
+            return None
+        entry = next((o for o in opened.episode.other_transcripts
+                      if o["language"].lower() == (language or "").lower()), None)
+        if entry is None:
+            return None
+        key = (slug, entry["language"])
+        hit = self._others.get(key)
+        if hit is not None and hit.version == opened.version:
+            return hit
+        path = self.file(slug, entry["vtt"])
+        try:
+            if path is None:
+                raise InputError(f"{entry['vtt']} is missing, or is not a file inside the folder")
+            transcript = read_transcript(path, "vtt")
+        except InputError as error:
+            transcript = self._rebuild_vtt(opened.episode, self.folder(slug), error,
+                                           entry["vtt"], entry["original"])
+        found = OpenEpisode(opened.episode, transcript, opened.chapters, opened.version,
+                            words=WordIndex(None, [c.text for c in transcript.cues]),
+                            other_language=entry["language"])
+        self._others.put(key, found)
+        return found
+
     def transcript(self, slug: str) -> Transcript | None:
         """The episode's cues (see :meth:`open`)."""
         opened = self.open(slug, words=False)
@@ -240,8 +273,12 @@ class Library:
             log.warning("%s: chapters.json cannot be used (%s)", slug, _short(error))
             return []
 
-    def _rebuild_vtt(self, episode: Episode, path: Path, damage: InputError) -> Transcript:
-        original = self.file(episode.slug, episode.transcript)
+    def _rebuild_vtt(self, episode: Episode, path: Path, damage: InputError,
+                     vtt_name: str = VTT_FILE, original_name: str | None = None) -> Transcript:
+        """The transcript made again from its original (``original_name``, default the
+        main one's) after ``vtt_name`` turned out damaged, and written back when it can."""
+        original_name = original_name or episode.transcript
+        original = self.file(episode.slug, original_name)
         try:
             if original is None:
                 raise InputError("the original transcript is missing")
@@ -249,15 +286,15 @@ class Library:
         except InputError as error:
             raise BrokenEpisode(f"its transcript cannot be read ({_short(damage)}), and "
                                 f"the original cannot be converted again ({_short(error)})") from None
-        log.warning("%s: transcript.vtt was damaged (%s); made it again from %s",
-                    episode.slug, _short(damage), episode.transcript)
+        log.warning("%s: %s was damaged (%s); made it again from %s",
+                    episode.slug, vtt_name, _short(damage), original_name)
         try:
-            if (path / VTT_FILE).is_symlink():
-                (path / VTT_FILE).unlink()   # never write through a link out of the folder
-            write_text(path / VTT_FILE, to_vtt(transcript))
+            if (path / vtt_name).is_symlink():
+                (path / vtt_name).unlink()   # never write through a link out of the folder
+            write_text(path / vtt_name, to_vtt(transcript))
         except OSError as error:  # a read-only library: serve it, keep the damaged file
-            log.warning("%s: could not write the repaired transcript.vtt (%s)",
-                        episode.slug, error.strerror)
+            log.warning("%s: could not write the repaired %s (%s)",
+                        episode.slug, vtt_name, error.strerror)
         return transcript
 
     def file(self, slug: str, name: str) -> Path | None:
@@ -290,10 +327,13 @@ class Library:
     # ---- writing -------------------------------------------------------------------
     def add(self, transcript_path: str, audio_path: str, title: str | None = None,
             slug: str | None = None, fmt: str | None = None,
-            chapters_file: str | None = None, language: str | None = None) -> tuple[Episode, list]:
-        """Check both files, convert, and create the episode folder atomically; its
+            chapters_file: str | None = None, language: str | None = None,
+            others: list[tuple[str, str | None]] = ()) -> tuple[Episode, list]:
+        """Check every file, convert, and create the episode folder atomically; its
         chapters come from ``chapters_file``, else the audio's ID3 frames, else the notes;
         its ``language`` (a BCP 47 tag) from the caller, else from the text's script.
+        ``others``: ``(path, language)`` of the same episode's transcripts in other
+        languages (each language told from the script when not given).
 
         Returns the episode and the conversion warnings.
         """
@@ -301,20 +341,31 @@ class Library:
         transcript = read_transcript(transcript_path, fmt, length, untimed=_plain(transcript_path))
         chapters = find_chapters(chapters_file, audio_path, transcript.notes)
         original_ext = os.path.splitext(transcript_path)[1].lower() or ".txt"
-        try:
-            tag = languages.normalize(language)
-        except languages.LanguageError as error:
-            raise InputError(str(error)) from None
+        tag = _tag(language, transcript_path)
+        more = []
+        for path, code in others:
+            other = read_transcript(path, None, length, untimed=_plain(path))
+            more.append(OtherTranscript(
+                _tag(code, path) or languages.detect(c.text for c in other.cues), other, path,
+                os.path.splitext(path)[1].lower() or ".txt"))
+            if not more[-1].language:
+                raise InputError("its language cannot be told from its text; give it with "
+                                 "--language CODE after --transcript", path=path)
+            more[-1].transcript.warnings = [f"{os.path.basename(path)}: {w}"
+                                            for w in other.warnings]
         return self.add_parsed(transcript, audio_path, transcript_path, original_ext,
                                (title or "").strip() or _title_from(transcript_path),
-                               slug, chapters, duration=length, **({"language": tag} if tag else {}))
+                               slug, chapters, duration=length, others=more,
+                               **({"language": tag} if tag else {}))
 
     def add_parsed(self, transcript: Transcript, audio_path: str, original: Source,
                    original_ext: str, title: str, slug: str | None = None,
                    chapters: list[Chapter] = (), duration: float | None = None,
-                   move_audio: bool = False, **about) -> tuple[Episode, list]:
+                   move_audio: bool = False, others: list[OtherTranscript] = (),
+                   **about) -> tuple[Episode, list]:
         """Add an episode whose transcript is read already (``original`` is its source, a
-        path or the bytes); ``about`` sets Episode fields (guid, feed, published, notes)."""
+        path or the bytes); ``about`` sets Episode fields (guid, feed, published, notes);
+        ``others``: its transcripts in other languages."""
         length = duration or audio.duration(audio_path)
         slug = slug or slugify(title)
         if not SLUG.match(slug):
@@ -334,12 +385,15 @@ class Library:
             setattr(episode, name, value)
         if not episode.language:
             episode.language = languages.detect(cue.text for cue in transcript.cues)
-        self._place(episode, transcript, audio_path, original, chapters, move_audio)
+        episode.other_transcripts = _listed_others(episode.language, others)
+        self._place(episode, transcript, audio_path, original, chapters, move_audio, others)
         self._changed(slug, True)
-        return episode, transcript.warnings + warnings
+        return episode, transcript.warnings + warnings + \
+            [w for other in others for w in other.transcript.warnings]
 
     def _place(self, episode: Episode, transcript: Transcript, audio_path: str,
-               original: Source, chapters: list[Chapter], move_audio: bool = False) -> None:
+               original: Source, chapters: list[Chapter], move_audio: bool = False,
+               others: list[OtherTranscript] = ()) -> None:
         """Build the episode's folder under a temp name, then rename it into place."""
         final = self.root / episode.slug
         try:
@@ -353,7 +407,7 @@ class Library:
             raise InputError(_cannot_write(error), path=str(self.root)) from None
         try:
             write_episode(building, episode, transcript, audio_path, original, chapters,
-                          move_audio)
+                          move_audio, others)
             os.chmod(building, 0o755)
             os.rename(building, final)
         except BaseException as error:
@@ -366,9 +420,11 @@ class Library:
 
     def update(self, episode: Episode, transcript: Transcript | None = None,
                original: Source | None = None, original_ext: str = "",
-               audio_path: str | None = None, chapters: list[Chapter] | None = None) -> None:
+               audio_path: str | None = None, chapters: list[Chapter] | None = None,
+               others: list[OtherTranscript] | None = None) -> None:
         """Replace what changed of episode ``episode.slug`` (its record, and the transcript,
-        audio or chapters given; None keeps the current one). The folder is built anew
+        audio, chapters or transcripts in other languages given; None keeps the current
+        ones). The folder is built anew
         under a temp name, the kept audio hard-linked, and swapped in with two renames, so
         a reader sees the old episode or the new one. Word timings are kept only when
         neither transcript nor audio changed. ``audio_path`` is moved in (a download)."""
@@ -385,10 +441,14 @@ class Library:
         chapters = self.chapters(slug) if chapters is None else \
             settle(list(chapters), episode.duration)[0]
         episode.cues, episode.speakers = len(transcript.cues), transcript.speakers
+        if others is None:
+            others = self._current_others(slug, current)
+        episode.other_transcripts = _listed_others(episode.language, others)
         try:
             building = Path(tempfile.mkdtemp(prefix=f"{ADDING}{slug}-{os.getpid()}-", dir=self.root))
             try:
-                self._rebuild(building, current, episode, transcript, original, audio_path, chapters)
+                self._rebuild(building, current, episode, transcript, original, audio_path,
+                              chapters, others)
                 self._swap_in(building, slug)
             finally:
                 shutil.rmtree(building, ignore_errors=True)
@@ -400,7 +460,7 @@ class Library:
 
     def _rebuild(self, building: Path, current: Episode, episode: Episode,
                  transcript: Transcript, original: Source, audio_path: str | None,
-                 chapters: list[Chapter]) -> None:
+                 chapters: list[Chapter], others: list[OtherTranscript]) -> None:
         """Write ``episode``'s files into ``building``: the current audio hard-linked when
         no new one comes, the word timings copied when neither audio nor words changed."""
         final = self.root / episode.slug
@@ -412,9 +472,24 @@ class Library:
         else:
             episode.audio = audio_name(audio_path)
         write_episode(building, episode, transcript, audio_path, original, chapters,
-                      move_audio=True)
+                      move_audio=True, others=others)
         if kept and original == final / current.transcript and (final / WORDS_FILE).exists():
             shutil.copyfile(final / WORDS_FILE, building / WORDS_FILE)
+
+    def _current_others(self, slug: str, current: Episode) -> list[OtherTranscript]:
+        """The episode's transcripts in other languages as they are, to be written again
+        (those that no longer read are left out, with a log line)."""
+        kept = []
+        for entry in current.other_transcripts:
+            opened = self.open_language(slug, entry["language"])
+            original = self.file(slug, entry["original"])
+            if opened is None or original is None:
+                log.warning("%s: its %s transcript is unreadable and was left out",
+                            slug, entry["language"])
+                continue
+            kept.append(OtherTranscript(entry["language"], opened.transcript, original,
+                                        os.path.splitext(entry["original"])[1], entry.get("url", "")))
+        return kept
 
     def _swap_in(self, building: Path, slug: str) -> None:
         """Put the folder ``building`` in the place of episode ``slug``'s (two renames; the
@@ -500,6 +575,26 @@ class Library:
     def _changed(self, slug: str, present: bool) -> None:
         if self.on_change is not None:
             self.on_change(slug, present)
+
+
+def _tag(code: str | None, path: str) -> str:
+    """``code`` as a language tag ("" for none); a wrong one is an error naming ``path``."""
+    try:
+        return languages.normalize(code)
+    except languages.LanguageError as error:
+        raise InputError(str(error), path=path) from None
+
+
+def _listed_others(language: str, others: list[OtherTranscript]) -> list[dict]:
+    """The record's ``other_transcripts``; an error when two share a language, or one has
+    the main transcript's."""
+    seen = {language.lower()} if language else set()
+    for other in others:
+        if other.language.lower() in seen:
+            raise InputError(f"two transcripts are in {other.language}; give each language "
+                             f"once (--language CODE after each --transcript)")
+        seen.add(other.language.lower())
+    return [other.record() for other in others]
 
 
 def _link_or_copy(source: Path, destination: str) -> None:

@@ -42,6 +42,9 @@ class Episode:
     enclosure: str = ""   # the audio's URL (rotating query left out) and declared length
     transcript_url: str = ""   # the feed transcript it was converted from
     language: str = ""    # BCP 47 tag of the transcript's language ("" unknown): languages.py
+    # the same episode's transcripts in other languages, each
+    # {"language": tag, "vtt": file, "original": file, "url": the feed's link or ""}
+    other_transcripts: list[dict] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data) -> "Episode":
@@ -98,6 +101,8 @@ _FIELD_CHECKS = (
     ("transcript_url", lambda v: isinstance(v, str), "a URL string"),
     ("language", lambda v: isinstance(v, str) and (not v or bool(_LANGUAGE.match(v.lower()))),
      "a language tag"),
+    ("other_transcripts", lambda v: isinstance(v, list) and all(_is_other(x) for x in v)
+     and len({x["language"].lower() for x in v}) == len(v), "a list of transcripts"),
     ("people", lambda v: isinstance(v, list) and all(_is_person(x) for x in v), "a list of people"),
     ("soundbites", lambda v: isinstance(v, list) and all(_is_soundbite(x) for x in v),
      "a list of soundbites"),
@@ -107,6 +112,13 @@ _FIELD_CHECKS = (
 def _is_person(value) -> bool:
     return isinstance(value, dict) and isinstance(value.get("name"), str) and \
         all(isinstance(value.get(k, ""), str) for k in ("role", "group", "href", "img"))
+
+
+def _is_other(value) -> bool:
+    """One of ``other_transcripts``: a language tag and two file names of the folder."""
+    return isinstance(value, dict) and isinstance(value.get("language"), str) and \
+        bool(_LANGUAGE.match(value["language"].lower())) and _is_name(value.get("vtt")) and \
+        _is_name(value.get("original")) and isinstance(value.get("url", ""), str)
 
 
 def _is_soundbite(value) -> bool:
