@@ -61,11 +61,12 @@ def test_db_upgrade_creates_the_schema_and_running_it_again_changes_nothing(bare
     env = {**os.environ, "LISTENALONG_DATABASE_URL": bare_database}
     first = listenalong("db", "upgrade", env=env)
     assert first.returncode == 0, first.stderr
-    assert "from version 0 to 1" in first.stdout
+    assert "from version 0 to 2" in first.stdout
     again = listenalong("db", "upgrade", env=env)
-    assert again.returncode == 0 and "up to date (version 1)" in again.stdout
+    assert again.returncode == 0 and "up to date (version 2)" in again.stdout
     with psycopg.connect(bare_database) as db:
-        assert db.execute("SELECT version FROM listenalong_schema").fetchall() == [(1,)]
+        assert db.execute("SELECT version FROM listenalong_schema ORDER BY version"
+                          ).fetchall() == [(1,), (2,)]
         # the configuration: accents dropped, Porter stems, no stop words
         assert db.execute("SELECT to_tsvector('listenalong', 'The Cafés are building')"
                           ).fetchone()[0] == "'ar':3 'build':4 'cafe':2 'the':1"
@@ -77,9 +78,9 @@ def test_nodes_upgrading_at_once_apply_each_version_once(bare_database):
                               stderr=subprocess.PIPE, text=True) for _ in range(4)]
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0] * 4, outputs
-    assert sum("from version 0 to 1" in out for out, _ in outputs) == 1
+    assert sum("from version 0 to 2" in out for out, _ in outputs) == 1
     with psycopg.connect(bare_database) as db:
-        assert db.execute("SELECT count(*) FROM listenalong_schema").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM listenalong_schema").fetchone()[0] == 2
 
 
 def test_without_the_schema_search_says_to_run_db_upgrade(tmp_path, bare_database):

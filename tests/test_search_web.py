@@ -58,7 +58,7 @@ def test_api_results_shape(client):
     first = next(r for r in results if r["episode"] == "cafe-talk" and r["start"] == 8.0)
     assert first == {
         "episode": "cafe-talk", "title": "Talk at the café", "cue": 2, "start": 8.0,
-        "end": 20.0, "speaker": "Tomás", "url": "/episodes/cafe-talk?t=8",
+        "end": 20.0, "speaker": "Tomás", "url": "/episodes/cafe-talk?t=8", "language": "",
         "snippet": "I don’t mind the noise; the café has the best pastries.",
         "highlights": [[28, 32]],
     }

@@ -5,6 +5,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .segmenting import SEP, segment
+
 HIT_START, HIT_END = "\x02", "\x03"   # snippet() sentinels: never in indexed text
 
 
@@ -19,6 +21,8 @@ class Hit:
     marked: str       # snippet with HIT_START/HIT_END around the matched words
     score: float
     play_at: float | None = None   # where playing it starts: the matched word, once timed
+    language: str = ""    # the language of the transcript the cue is in ("" unknown)
+    alternate: bool = False   # in one of the episode's other transcripts (not its main one)
 
     @property
     def first_match(self) -> str:
@@ -66,7 +70,8 @@ def snippet_parts(marked: str) -> list[tuple[str, bool]]:
 
 
 def clean_text(text: str) -> str:
-    """Cue text as indexed: without the snippet sentinels."""
-    if HIT_START in text or HIT_END in text:
-        text = text.replace(HIT_START, " ").replace(HIT_END, " ")
-    return text
+    """Cue text as indexed: without the snippet sentinels or the word separator of
+    :mod:`.segmenting`, then segmented."""
+    if HIT_START in text or HIT_END in text or SEP in text:
+        text = text.replace(HIT_START, " ").replace(HIT_END, " ").replace(SEP, " ")
+    return segment(text)

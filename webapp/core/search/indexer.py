@@ -68,7 +68,9 @@ class Indexer:
         self._root_mtime: int | None = None
 
     def episode_rows(self, slug: str) -> tuple[str, str, list[tuple]] | None:
-        """(title, signature, cue rows) read from the episode folder, or None if unreadable."""
+        """(title, signature, cue rows) read from the episode folder, or None if unreadable:
+        the cues of its main transcript, then of each of its other languages (a row's
+        ``alt`` is 1), each row with the language of its transcript."""
         try:
             opened = self.library.open(slug, words=False)
         except (BrokenEpisode, InputError, OSError, ValueError) as error:
@@ -77,8 +79,19 @@ class Indexer:
         if opened is None:
             return None
         title = opened.episode.title
-        rows = [(slug, title, number, cue.start, cue.end, cue.speaker, clean_text(cue.text))
-                for number, cue in enumerate(opened.transcript.cues)]
+        rows = [(slug, title, number, cue.start, cue.end, cue.speaker, clean_text(cue.text),
+                 opened.episode.language, 0) for number, cue in enumerate(opened.transcript.cues)]
+        for entry in opened.episode.other_transcripts:
+            try:
+                other = self.library.open_language(slug, entry["language"])
+            except (BrokenEpisode, InputError, OSError, ValueError) as error:
+                log.warning("search index: skipping %s's %s transcript: %s",
+                            slug, entry["language"], error)
+                continue
+            if other is not None:
+                rows += [(slug, title, number, cue.start, cue.end, cue.speaker,
+                          clean_text(cue.text), entry["language"], 1)
+                         for number, cue in enumerate(other.transcript.cues)]
         return title, opened.version, rows
 
     # ---- the whole index -----------------------------------------------------------------

@@ -18,9 +18,13 @@ from . import ranking, store
 from .pg_store import CONFIG, PARTITION_NAMES, PgStore
 from .query import Query, parse_query
 from .ranking import DEFAULT_LIMIT, SNIPPET_TOKENS, reach
+from .segmenting import unsegment
 
 HEADLINE = (f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_TOKENS}, "
             f"MinWords={SNIPPET_TOKENS // 3}, ShortWord=0, HighlightAll=false")
+# Segmented text (Chinese, Japanese, Korean: a word a character) in one fragment around the
+# match: the default would show the match and the fewest characters after it
+HEADLINE_SEGMENTED = HEADLINE + ", MaxFragments=1"
 
 # ts_headline drops what looks like an HTML tag: '<' is swapped for a character that starts
 # none, and back
@@ -41,8 +45,9 @@ RANKED = """SELECT id, -ts_rank_cd(tsv, %(q)s::tsquery, 1), start, slug FROM (
     SELECT * FROM ({arms}) AS u ORDER BY id DESC LIMIT %(left)s) AS m"""
 ARM = "SELECT id, tsv, start, slug FROM {table} WHERE tsv @@ %(q)s::tsquery{extra}"
 DETAILS = f"""
-SELECT id, slug, title, idx, start, "end", speaker, text,
-       ts_headline('{CONFIG}', replace(text, '<', %(lt)s), %(match)s::tsquery, %(headline)s)
+SELECT id, slug, title, idx, start, "end", speaker, lang, alt, text,
+       ts_headline('{CONFIG}', replace(text, '<', %(lt)s), %(match)s::tsquery,
+                   CASE WHEN strpos(text, chr(31)) > 0 THEN %(segmented)s ELSE %(headline)s END)
 FROM {{table}} WHERE id = ANY(%(ids)s)
 """
 
@@ -97,8 +102,10 @@ def search(index: PgStore, query: str | Query, episode: str | None = None,
         table = " UNION ALL ".join(f"SELECT * FROM cues_{n}" for n in
                                    sorted({store.shard_of(i) for i in ids}))
         rows = {row[0]: row[1:] for row in db.execute(DETAILS.format(table=f"({table}) AS c"), {
-            "lt": LT, "match": texts[0], "headline": HEADLINE, "ids": ids}).fetchall()}
-    return [Hit(*rows[c[0]][:6], _snippet(*rows[c[0]][6:]), c[1]) for c in ranked if c[0] in rows]
+            "lt": LT, "match": texts[0], "headline": HEADLINE, "segmented": HEADLINE_SEGMENTED,
+            "ids": ids}).fetchall()}
+    return [Hit(*rows[c[0]][:6], _snippet(*rows[c[0]][8:]), c[1], language=rows[c[0]][6],
+                alternate=rows[c[0]][7]) for c in ranked if c[0] in rows]
 
 
 def _tiers(parsed: Query, match: str, args: dict) -> list[str]:
@@ -158,11 +165,11 @@ def _read(db, q: str, below: int, left: int, arms: list[str]) -> list[tuple]:
 
 def _snippet(text: str, headline: str) -> str:
     """ts_headline's piece of ``text``, '<' put back, with '…' where it cuts the cue (as
-    SQLite's snippet() does)."""
+    SQLite's snippet() does), the segmenting separators taken out."""
     marked = headline.replace(LT, "<")
     plain = marked.replace(HIT_START, "").replace(HIT_END, "")
     at = text.find(plain)
-    if at < 0:
-        return marked
-    return ("…" if text[:at].strip() else "") + marked + \
-        ("…" if text[at + len(plain):].strip() else "")
+    if at >= 0:
+        marked = ("…" if text[:at].strip() else "") + marked + \
+            ("…" if text[at + len(plain):].strip() else "")
+    return unsegment(marked)

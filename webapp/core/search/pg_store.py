@@ -74,6 +74,14 @@ CREATE TABLE cues (
 CREATE INDEX cues_tsv ON cues USING gin (tsv);
 CREATE INDEX cues_by_slug ON cues (slug, idx);
 """),
+    (2, """
+-- the language of each cue's transcript, and whether it is one of the episode's others
+ALTER TABLE cues ADD COLUMN lang text NOT NULL DEFAULT '';
+ALTER TABLE cues ADD COLUMN alt boolean NOT NULL DEFAULT false;
+-- Chinese, Japanese and Korean text is indexed segmented (search/segmenting.py) from now
+-- on: every episode is indexed again at the next catch-up
+UPDATE episodes SET signature = '';
+"""),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # Cues live in partitions of store.SHARD ids (as SQLite's shards), each with its own GIN
@@ -250,7 +258,7 @@ def upgrade(url: str) -> tuple[int, int]:
 def insert_episode(db, slug: str, title: str, signature: str, rows: list[tuple],
                    about: dict | None = None) -> None:
     """One episode's catalogue row and cue ``rows`` (slug, title, idx, start, end,
-    speaker, text), in one COPY."""
+    speaker, text, lang, alt), in one COPY."""
     about = {name: (about or {}).get(name) for name in CATALOGUE}
     db.execute(
         "INSERT INTO episodes (slug, title, signature, duration, speakers, cues, added, "
@@ -259,10 +267,10 @@ def insert_episode(db, slug: str, title: str, signature: str, rows: list[tuple],
          about["cues"] if about["cues"] is not None else len(rows), about["added"] or "",
          about["published"] or "", bool(about["aligned"])))
     first = reserve_ids(db, len(rows))
-    with db.cursor().copy('COPY cues (id, slug, title, idx, start, "end", speaker, text) '
-                          "FROM STDIN") as copy:
+    with db.cursor().copy('COPY cues (id, slug, title, idx, start, "end", speaker, text, '
+                          "lang, alt) FROM STDIN") as copy:
         for number, row in enumerate(rows):
-            copy.write_row((first + number, *row))
+            copy.write_row((first + number, *row[:8], bool(row[8])))
 
 
 PARTITION_NAMES = ("SELECT c.relname FROM pg_inherits AS i JOIN pg_class AS c "

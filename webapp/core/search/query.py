@@ -7,13 +7,17 @@ and every term becomes an FTS5 *string* — ``"…"`` with any ``"`` inside doub
 a word typed with a leading ``-`` (``-crypto``) leaves out the cues holding it. A trailing ``*`` on a word of two or more letters asks for a prefix match (``buil*``).
 
 Punctuation inside a word splits it the way the index tokenizer (``unicode61``) does:
-``don’t`` is the phrase ``"don t"``, ``e-mail`` the phrase ``"e mail"``.
+``don’t`` is the phrase ``"don t"``, ``e-mail`` the phrase ``"e mail"``. Chinese, Japanese
+and Korean are segmented as the index is (:mod:`.segmenting`): ``灯塔`` is the phrase
+``"灯 塔"``, two characters side by side.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from .segmenting import segment
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 24
@@ -116,10 +120,10 @@ def parse_query(raw: str | None) -> Query:
     pieces = re.split(f"[{QUOTES}]", text)
     for number, piece in enumerate(pieces):
         if number % 2:
-            add(Term(tuple(w.lower() for w in WORD.findall(piece)), phrase=True))
+            add(Term(tuple(w.lower() for w in WORD.findall(segment(piece))), phrase=True))
             continue
         for chunk in piece.split():
-            words = tuple(w.lower() for w in WORD.findall(chunk))
+            words = tuple(w.lower() for w in WORD.findall(segment(chunk)))
             if not words:
                 continue
             prefix = chunk.endswith("*") and chunk.rstrip("*")[-1:].isalnum() \

@@ -13,6 +13,7 @@ import sqlite3
 
 from .hits import HIT_END, HIT_START, Hit
 from .query import Query, parse_query
+from .segmenting import unsegment
 from .store import Store, shard_count, shard_of
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
@@ -63,7 +64,7 @@ def _hits(db: sqlite3.Connection, match: str, ranked: list[tuple[int, float]]) -
     """The :class:`Hit` of each ranked cue id, in the ranked order, with its snippet."""
     ids = json.dumps([cue_id for cue_id, _ in ranked])
     rows = {row[0]: row[1:] for row in db.execute(
-        'SELECT id, slug, title, idx, start, "end", speaker FROM cues '
+        'SELECT id, slug, title, idx, start, "end", speaker, lang, alt FROM cues '
         "WHERE id IN (SELECT value FROM json_each(:ids))", {"ids": ids})}
     marked = {}
     for n in sorted({shard_of(cue_id) for cue_id, _ in ranked}):
@@ -71,7 +72,8 @@ def _hits(db: sqlite3.Connection, match: str, ranked: list[tuple[int, float]]) -
             f"SELECT rowid, snippet(cues_fts_{n}, 0, :a, :b, '…', :n) FROM cues_fts_{n} "
             f"WHERE cues_fts_{n} MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))",
             {"a": HIT_START, "b": HIT_END, "n": SNIPPET_TOKENS, "match": match, "ids": ids}))
-    return [Hit(*rows[cue_id], marked.get(cue_id) or "", score)
+    return [Hit(*rows[cue_id][:6], unsegment(marked.get(cue_id) or ""), score,
+                language=rows[cue_id][6], alternate=bool(rows[cue_id][7]))
             for cue_id, score in ranked if cue_id in rows]
 
 

@@ -2,7 +2,8 @@
 the statements that put an episode's cues in and take them out.
 
 ``<media>/.index/search.sqlite`` holds one row per cue — episode slug and title, cue
-index, start, end, speaker and text — in a plain table, and external-content FTS5
+index, start, end, speaker, text (segmented: :mod:`.segmenting`) and the language of its
+transcript — in a plain table, and external-content FTS5
 tables over the text (one per :data:`SHARD` cue ids), tokenized with ``porter unicode61
 remove_diacritics 2`` (so "building" finds "build" and "cafe" finds "café"). Writers take
 an exclusive ``flock`` on ``.index/.lock``; readers use WAL mode and never wait for them.
@@ -28,7 +29,8 @@ except ImportError:  # pragma: no cover - Windows
 
 INDEX_FOLDER = ".index"
 INDEX_FILE = "search.sqlite"
-SCHEMA_VERSION = 3   # 2: prefix indexes; 3: shards (an index of another version is rebuilt)
+SCHEMA_VERSION = 4   # 2: prefix indexes; 3: shards; 4: languages, segmented CJK (an index
+                     # of another version is rebuilt)
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 PREFIXES = "2 3"     # FTS5 prefix indexes: 'th*' reads one index entry, not every 'th…' term
 
@@ -48,7 +50,9 @@ CREATE TABLE cues (
     start REAL NOT NULL,
     "end" REAL NOT NULL,
     speaker TEXT,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,           -- segmented (see .segmenting)
+    lang TEXT NOT NULL DEFAULT '',  -- the language of the cue's transcript
+    alt INTEGER NOT NULL DEFAULT 0  -- 1: in one of the episode's other transcripts
 );
 CREATE INDEX cues_by_slug ON cues (slug, idx);
 """
@@ -103,8 +107,8 @@ def shard_count(db: sqlite3.Connection) -> int:
 
 
 IDLE_READERS = 8   # read connections kept open for the next searches, per index
-INSERT_CUE = ('INSERT INTO cues (id, slug, title, idx, start, "end", speaker, text) '
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT_CUE = ('INSERT INTO cues (id, slug, title, idx, start, "end", speaker, text, lang, alt) '
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 INSERT_EPISODE = ("INSERT INTO episodes (slug, title, signature, first_id, last_id) "
                   "VALUES (?, ?, ?, ?, ?)")
 
