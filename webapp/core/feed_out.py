@@ -1,6 +1,7 @@
 """Our own podcast feed: RSS 2.0 with the iTunes and Podcasting 2.0 namespaces, an item per
 episode, each with its ``<podcast:transcript>`` files (JSON, WebVTT, SRT and, once
-aligned, word-level JSON), its ``<podcast:chapters>``, people and soundbites.
+aligned, word-level JSON; then the same formats of each of its other languages, each
+tag with its ``language``), its ``<podcast:chapters>``, people and soundbites.
 
 Built with ElementTree, which escapes every title and note. The view passes the absolute
 URLs (:class:`ItemLinks`); nothing here knows Flask.
@@ -30,7 +31,8 @@ class ItemLinks:
     audio: str
     audio_type: str
     audio_bytes: int
-    transcripts: list[tuple[str, str]]   # (url, MIME type), best first
+    # (url, MIME type, language: "" for the episode's own), best first
+    transcripts: list[tuple[str, str, str]]
     chapters: str | None = None
 
 
@@ -86,8 +88,9 @@ def _item(channel: ET.Element, episode: Episode, links: ItemLinks) -> None:
         _sub(item, "description", episode.notes)
     _sub(item, "enclosure", url=links.audio, length=links.audio_bytes, type=links.audio_type)
     _sub(item, f"{{{ITUNES_NS}}}duration", str(int(round(episode.duration))))
-    for url, kind in links.transcripts:
-        _sub(item, _podcast("transcript"), url=url, type=kind, language=episode.language or "en")
+    for url, kind, language in links.transcripts:
+        _sub(item, _podcast("transcript"), url=url, type=kind,
+             language=language or episode.language or "en")
     if links.chapters:
         _sub(item, _podcast("chapters"), url=links.chapters, type="application/json+chapters")
     for person in episode.people:

@@ -18,11 +18,15 @@ def _links(episode: Episode) -> ItemLinks | None:
     audio = lib.file(episode.slug, episode.audio)
     if audio is None:
         return None
-    transcripts = [(absolute_url("episodes.transcript_file", slug=episode.slug, fmt=fmt), kind)
+    transcripts = [(absolute_url("episodes.transcript_file", slug=episode.slug, fmt=fmt), kind, "")
                    for fmt, kind in TRANSCRIPT_TYPES]
     if lib.words_file(episode.slug) is not None:   # listed after the paragraphs
         transcripts.append((absolute_url("episodes.transcript_file", slug=episode.slug,
-                                         fmt="json", words=1), "application/json"))
+                                         fmt="json", words=1), "application/json", ""))
+    for other in episode.other_transcripts:        # then each other language
+        transcripts += [(absolute_url("episodes.transcript_file", slug=episode.slug, fmt=fmt,
+                                      lang=other["language"]), kind, other["language"])
+                        for fmt, kind in TRANSCRIPT_TYPES]
     has_chapters = lib.chapters_file(episode.slug) is not None
     return ItemLinks(page=absolute_url("episodes.page", slug=episode.slug),
                      audio=absolute_url("episodes.audio", slug=episode.slug),

@@ -30,13 +30,14 @@ from ..chapters import Chapter, chapters_from_id3, chapters_from_notes, read_cha
 from ..decoding import decode
 from ..errors import InputError
 from ..episodes import Library
+from ..episodes.files import OtherTranscript
 from ..reading import parse_text
 from . import fetching
 from .fetching import FetchError, Limits
 from .bounded import FeedTooHeavy, in_child
 from .podcast_tags import stable_url
 from .reading import Feed, FeedError, Item, read_feed
-from .transcripts import Chosen, choose
+from .transcripts import Chosen, by_language, choose
 
 MAX_FEED_BYTES = 20 * 2**20
 MAX_CHAPTERS_BYTES = 5 * 2**20
@@ -231,12 +232,12 @@ def _import(library: Library, source: str, options: Options, http: Http) -> Repo
         if episode is not None:
             recheck = rechecked < RECHECK_NEWEST
             rechecked += 1
-            outcome = _update_item(library, item, episode, recheck, options, http)
+            outcome = _update_item(library, item, episode, recheck, options, http, feed.language)
             if outcome is None:
                 report.present += 1
                 continue
         else:
-            outcome = _import_item(library, source, item, options, http)
+            outcome = _import_item(library, source, item, options, http, feed.language)
             if outcome.kind == "added":
                 known[item.key] = library.get(outcome.slug)
         report.outcomes.append(outcome)
@@ -253,17 +254,19 @@ def _now() -> str:
 
 # ---- one item ---------------------------------------------------------------------------------
 def _import_item(library: Library, source: str, item: Item, options: Options,
-                 http: Http) -> Outcome:
+                 http: Http, feed_language: str = "") -> Outcome:
     title = item.title or "Untitled episode"
     if not item.audio_url:
         return Outcome("skipped", title, "no audio enclosure")
     if not item.tags.transcripts:
         return Outcome("skipped", title, "no transcript in the feed (podcast:transcript)")
-    chosen, tried = choose(item.tags.transcripts, http.get)
+    language, links, others = by_language(item.tags.transcripts, feed_language)
+    chosen, tried = choose(links, http.get)
     if chosen is None:
         return Outcome("failed", title, "no transcript could be read: " + "; ".join(tried))
     try:
-        return _add(library, source, item, title, chosen, options, http)
+        return _add(library, source, item, title, chosen, options, http, language,
+                    _others_chosen(others, http))
     except (FetchError, InputError) as error:
         return Outcome("failed", title, str(error))
     except OSError as error:    # the disk filled or went read-only while downloading
@@ -277,8 +280,27 @@ def enclosure_id(item: Item) -> str:
     return f"{stable_url(item.audio_url)} {item.audio_length or ''}".strip()
 
 
+def _others_chosen(others: dict, http: Http) -> tuple[dict[str, Chosen], list[str]]:
+    """The best transcript of each other language (``{tag: Chosen}``), and a line for each
+    language none of whose links read."""
+    found, failed = {}, []
+    for tag, links in others.items():
+        chosen, tried = choose(links, http.get)
+        if chosen is None:
+            failed.append(f"its {tag} transcript could not be read: " + "; ".join(tried))
+        else:
+            found[tag] = chosen
+    return found, failed
+
+
+def _others_read(others: dict[str, Chosen], item: Item, length: float) -> list[OtherTranscript]:
+    return [OtherTranscript(tag, _converted(chosen, item, length), chosen.body,
+                            SOURCE_EXTENSION.get(chosen.format, ".txt"), chosen.link.url)
+            for tag, chosen in others.items()]
+
+
 def _update_item(library: Library, item: Item, episode, recheck: bool, options: Options,
-                 http: Http) -> Outcome | None:
+                 http: Http, feed_language: str = "") -> Outcome | None:
     """Apply what changed of an item already imported: a corrected title, a corrected or
     moved transcript, new audio (new ads). None when nothing changed. The transcript is
     fetched again when the item's audio or transcript link changed, and for the newest
@@ -290,15 +312,13 @@ def _update_item(library: Library, item: Item, episode, recheck: bool, options: 
     changed = ["title"] if item.title and item.title != episode.title else []
     if not (new_audio or moved or recheck or changed) or not links:
         return None
-    chosen = None
+    chosen, others = None, None
     if new_audio or moved or recheck:
-        chosen, tried = choose(item.tags.transcripts, http.get)
+        chosen, others, found = _transcripts_now(library, item, episode, feed_language, http)
         if chosen is None:
-            return Outcome("failed", title, "could not check its transcript: " + "; ".join(tried),
+            return Outcome("failed", title, "could not check its transcript: " + found[0],
                            episode.slug) if (new_audio or moved) else None
-        original = library.file(episode.slug, episode.transcript)
-        if original is None or original.read_bytes() != chosen.body:
-            changed.append("transcript")
+        changed += found
     if new_audio:
         changed.append("audio")
     if not changed:
@@ -306,19 +326,57 @@ def _update_item(library: Library, item: Item, episode, recheck: bool, options: 
     had_words = library.words_file(episode.slug) is not None
     try:
         detail = _apply(library, item, episode, title, chosen if set(changed) - {"title"} else None,
-                        new_audio, options, http)
+                        new_audio, options, http, others)
     except (FetchError, InputError) as error:
         return Outcome("failed", title, f"could not apply its correction: {error}", episode.slug)
     except OSError as error:
         return Outcome("failed", title, f"cannot write the library ({error.strerror or error})",
                        episode.slug)
     return Outcome("updated", title, f"{', '.join(changed)} changed in the feed; {detail}",
-                   episode.slug, realign=bool(set(changed) - {"title"}) and (had_words or options.align))
+                   episode.slug, realign=bool(set(changed) & {"transcript", "audio"})
+                   and (had_words or options.align))
+
+
+def _transcripts_now(library: Library, item: Item, episode, feed_language: str,
+                     http: Http) -> tuple[Chosen | None, dict[str, Chosen] | None, list[str]]:
+    """The item's transcripts as the feed has them now: ``(main, {other language: its
+    transcript}, what differs from the episode's)``; ``(None, {}, [why])`` when the main
+    one does not read. When one of the other languages does not read (a server's bad
+    moment), the episode's other languages are left as they are (``None``)."""
+    _, main_links, other_links = by_language(item.tags.transcripts, feed_language)
+    chosen, tried = choose(main_links, http.get)
+    if chosen is None:
+        return None, {}, ["; ".join(tried)]
+    changed = []
+    original = library.file(episode.slug, episode.transcript)
+    if original is None or original.read_bytes() != chosen.body:
+        changed.append("transcript")
+    others, failed = _others_chosen(other_links, http)
+    if failed:
+        others = None
+    elif _others_changed(library, episode, others):
+        changed.append("other languages")
+    return chosen, others, changed
+
+
+def _others_changed(library: Library, episode, others: dict[str, Chosen]) -> bool:
+    """Whether the feed's transcripts in other languages differ from the episode's: a
+    language more or fewer, or one whose file changed."""
+    kept = {o["language"]: o for o in episode.other_transcripts}
+    if set(kept) != set(others):
+        return True
+    for tag, chosen in others.items():
+        original = library.file(episode.slug, kept[tag]["original"])
+        if original is None or original.read_bytes() != chosen.body:
+            return True
+    return False
 
 
 def _apply(library: Library, item: Item, episode, title: str, chosen: Chosen | None,
-           new_audio: bool, options: Options, http: Http) -> str:
-    """Rebuild the episode from the item as the feed has it now; what was done, in words."""
+           new_audio: bool, options: Options, http: Http,
+           others: dict[str, Chosen] | None = None) -> str:
+    """Rebuild the episode from the item as the feed has it now; what was done, in words.
+    ``others`` (when fetched) replace its transcripts in other languages."""
     import dataclasses
 
     updated = dataclasses.replace(episode, title=title)
@@ -337,7 +395,8 @@ def _apply(library: Library, item: Item, episode, title: str, chosen: Chosen | N
             chapters, _ = _chapters(item, path, updated.notes, http)
         library.update(updated, transcript, chosen.body if chosen else None,
                        SOURCE_EXTENSION.get(chosen.format, ".txt") if chosen else "",
-                       str(path) if path else None, chapters)
+                       str(path) if path else None, chapters,
+                       None if others is None else _others_read(others, item, length))
     done = "re-converted" if chosen is not None else "renamed"
     return done + (", the new audio downloaded" if new_audio else "")
 
@@ -354,11 +413,13 @@ def _audio_extension(item: Item) -> str:
 
 
 def _add(library: Library, source: str, item: Item, title: str, chosen: Chosen,
-         options: Options, http: Http) -> Outcome:
+         options: Options, http: Http, language: str = "",
+         others: tuple[dict[str, Chosen], list[str]] = ({}, [])) -> Outcome:
     with library.download_folder() as folder:
         path, length = _download_audio(item, folder, options, http)
         transcript = _converted(chosen, item, length)
         chapters, why = _chapters(item, path, transcript.notes, http)
+        more = _others_read(others[0], item, length)
         episode, warnings = library.add_parsed(
             transcript, str(path), chosen.body, SOURCE_EXTENSION.get(chosen.format, ".txt"),
             title, library.free_slug(title), chapters, duration=length, move_audio=True,
@@ -366,13 +427,16 @@ def _add(library: Library, source: str, item: Item, title: str, chosen: Chosen,
             transcript_url=chosen.link.url,
             published=item.published.isoformat(timespec="seconds") if item.published else "",
             people=[vars(p) for p in item.tags.persons],
-            soundbites=[vars(s) for s in item.tags.soundbites])
+            soundbites=[vars(s) for s in item.tags.soundbites], others=more,
+            **({"language": language} if language else {}))
     detail = f"{chosen.format} transcript, {len(transcript.cues)} paragraphs"
+    if more:
+        detail += f", also in {', '.join(o.language for o in more)}"
     if chapters:
         detail += f", {len(chapters)} chapters ({why})"
     elif why:
         detail += f", no chapters ({why})"
-    detail += "".join(f"; warning: {w}" for w in warnings[:3])
+    detail += "".join(f"; warning: {w}" for w in (others[1] + warnings)[:3])
     return Outcome("added", title, detail, episode.slug)
 
 

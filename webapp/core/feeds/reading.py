@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 
 import feedparser
 
+from .. import languages
 from ..timecode import parse_duration
 from .bounded import FeedTooHeavy, check_shape
 from .podcast_tags import PodcastTags, Person, Soundbite, TranscriptLink, UnsafeFeed, \
@@ -46,6 +47,15 @@ class Feed:
     link: str
     items: list[Item]
     warnings: list[str] = field(default_factory=list)
+    language: str = ""          # the channel's <language>, as a BCP 47 tag ("" none or unusable)
+
+
+def language_tag(code) -> str:
+    """A feed's language code as a tag; "" for none, or for what is not a language code."""
+    try:
+        return languages.normalize(code if isinstance(code, str) else "")
+    except languages.LanguageError:
+        return ""
 
 
 class _Text(HTMLParser):
@@ -189,7 +199,7 @@ def read_feed(data: bytes) -> Feed:
             warnings.append(f"item {item.title[:60]!r}: its date is impossible or in the future; "
                             f"read as undated")
     return Feed(title=" ".join((feed.get("title") or "").split()), link=feed.get("link") or "",
-                items=items, warnings=warnings)
+                items=items, warnings=warnings, language=language_tag(feed.get("language")))
 
 
 __all__ = ["Feed", "FeedError", "Item", "Person", "Soundbite", "TranscriptLink", "read_feed"]

@@ -1,5 +1,6 @@
-"""An item's best transcript: of every ``<podcast:transcript>`` it lists, JSON first, then
-WebVTT, SRT, HTML and plain text; each is fetched and read in that order until one reads.
+"""An item's best transcript in each language: its ``<podcast:transcript>`` tags grouped
+by their ``language`` (:func:`by_language`), and of each group JSON first, then WebVTT,
+SRT, HTML and plain text; each is fetched and read in that order until one reads.
 
 The type a feed declares is only a hint (feeds send ``text/srt``, ``application/srt``,
 ``text/plain`` for VTT…): it orders the tries, and the format is then told from the
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from .. import languages
 from ..decoding import decode
 from ..errors import InputError
 from ..model import Transcript
@@ -44,6 +46,31 @@ def ranked(links: list[TranscriptLink]) -> list[TranscriptLink]:
     own order kept between equals."""
     order = {kind: n for n, kind in enumerate(PREFERENCE)}
     return sorted(links, key=lambda link: order.get(declared_kind(link), len(PREFERENCE)))
+
+
+def by_language(links: list[TranscriptLink], feed_language: str = "") -> tuple[
+        str, list[TranscriptLink], dict[str, list[TranscriptLink]]]:
+    """``(main language, its links, {other language: its links})``. The main transcript is
+    in the feed's language, else in the first language a link names; links naming none
+    (or naming what is no language code) are taken to be in it. Each language's links
+    keep the feed's order."""
+    tagged = []
+    for link in links:
+        try:
+            tag = languages.normalize(link.language)
+        except languages.LanguageError:
+            tag = ""
+        tagged.append((tag, link))
+    named = [tag for tag, _ in tagged if tag]
+    main = feed_language if feed_language and (
+        feed_language.lower() in {t.lower() for t in named} or len(named) < len(tagged)) \
+        else (named[0] if named else feed_language)
+    groups: dict[str, list[TranscriptLink]] = {main: []}
+    for tag, link in tagged:
+        tag = tag or main
+        key = next((k for k in groups if k.lower() == tag.lower()), tag)
+        groups.setdefault(key, []).append(link)
+    return main, groups.pop(main), groups
 
 
 def _kind(link: TranscriptLink) -> str:
