@@ -288,7 +288,7 @@ def test_the_cue_list_cache_keeps_only_recent_transcripts(garden, long_client, m
 
     monkeypatch.setattr(transcript_html, "_cache", transcript_html.BoundedCache(1))
     first = long_client.get("/episodes/long").data
-    assert list(transcript_html._cache) == ["long"]
+    assert list(transcript_html._cache) == [("long", "")]
     assert b'id="cue-5"' in long_client.get("/episodes/garden").data
-    assert list(transcript_html._cache) == ["garden"]  # the older one made room
+    assert list(transcript_html._cache) == [("garden", "")]  # the older one made room
     assert long_client.get("/episodes/long").data == first  # and is rebuilt the same

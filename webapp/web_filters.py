@@ -7,7 +7,9 @@ import re
 
 from markupsafe import Markup, escape
 
-from .core.languages import direction
+from .core.languages import direction, name as language_name
+from flask import g
+
 from .core.moments import format_time, moment_href
 from .core.timecode import clock, short_clock
 
@@ -37,7 +39,13 @@ def day(iso: str | None) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
+def moment_href_here(start: float, end: float | None = None, cue_number: int | None = None) -> str:
+    """:func:`moment_href` keeping the transcript language the page shows (its ``?lang=``,
+    which the view puts in ``g.transcript_lang``)."""
+    return moment_href(start, end, cue_number, g.get("transcript_lang", ""))
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters.update(clock=clock, short_clock=short_clock, linkify=linkify,
-                                 seconds=format_time, moment_href=moment_href, day=day,
-                                 direction=direction)
+                                 seconds=format_time, moment_href=moment_href_here, day=day,
+                                 direction=direction, language_name=language_name)

@@ -13,10 +13,12 @@ whenParsed(async () => {
   if (page) {
     const player = startPlayer(page);
     performance.mark("listenalong:usable");
-    const [find, share, prefs, chapters, notebook, offline] = await Promise.all([import("./find.js"),
-      import("./share.js"), import("./prefs.js"), hasChapters(page) ? import("./chapters.js") : null,
-      import("./notebook.js"), import("./offline.js")]);
+    const [find, share, prefs, chapters, notebook, offline, languages] = await Promise.all([
+      import("./find.js"), import("./share.js"), import("./prefs.js"),
+      hasChapters(page) ? import("./chapters.js") : null, import("./notebook.js"),
+      import("./offline.js"), page.querySelector("#languages-menu") ? import("./languages.js") : null]);
     if (chapters) chapters.startChapters(page, player);
+    if (languages) languages.startLanguages(page, player);
     find.startFind(page, player);
     const sharing = share.startShare(page, player);
     prefs.startPrefs(page, player);

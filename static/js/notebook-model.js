@@ -54,7 +54,7 @@ function cueAt(offsets, position) {
 
 /** A new highlight of characters [from in cue ``first``, to in cue ``last``) of ``texts``
  *  (the cues' texts), said from ``start`` to ``end`` seconds. */
-export function makeHighlight({ episode, title, texts, first, from, last, to, start, end, note = "" }) {
+export function makeHighlight({ episode, title, texts, first, from, last, to, start, end, note = "", lang = "" }) {
   const { all, offsets } = joined(texts);
   const a = offsets[first] + from;
   const b = offsets[last] + to;
@@ -64,6 +64,7 @@ export function makeHighlight({ episode, title, texts, first, from, last, to, st
     start: Math.round(start * 1000) / 1000, end: Math.round(end * 1000) / 1000,
     note: String(note || ""), created: stamp, updated: stamp,
     anchor: { cue: first, from, last, to, prefix: all.slice(Math.max(0, a - CONTEXT), a), suffix: all.slice(b, b + CONTEXT) },
+    ...(lang ? { lang } : {}),   // made in the episode's transcript in another language (its ?lang=)
   };
 }
 
@@ -151,7 +152,8 @@ export function toMarkdown({ title, url, clipUrl }, highlights) {
   const lines = [`# ${flat(title)}`, "", `<${url}>`, ""];
   const sorted = [...highlights].sort((a, b) => a.start - b.start);
   for (const h of sorted) {
-    const link = `${url}${momentQuery(h.start, h.end)}`;
+    const language = typeof h.lang === "string" && h.lang ? `&lang=${encodeURIComponent(h.lang)}` : "";
+    const link = `${url}${momentQuery(h.start, h.end)}${language}`;
     lines.push(`## [${clock(h.start)}–${clock(h.end)}](${link})`, "", quoted(h.quote), "");
     if (flat(h.note)) lines.push(h.note.trim(), "");
     if (clipUrl) lines.push(`[Clip (MP3)](${clipUrl}${momentQuery(h.start, h.end)})`, "");

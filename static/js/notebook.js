@@ -10,7 +10,7 @@ import { all, put, remove } from "./notebook-store.js";
 import { ownsKeys, shortcutsOn } from "./player-keys.js";
 import { unwrap, wrapRanges } from "./text-marks.js";
 import { Toast } from "./clipboard.js";
-import { shortClock } from "./time.js";
+import { pageLanguage, shortClock } from "./time.js";
 
 const LAST = 30; // seconds a "last 30 s" highlight reaches back
 const MARK = "note-mark";
@@ -137,7 +137,7 @@ export class Notebook {
     const start = player.timeAt(first, from);
     const end = player.timeAt(last, Math.max(0, to - 1), { end: true }) ?? Number(player.cues[last].dataset.end);
     const h = makeHighlight({ episode: this.slug, title: this.title, texts: this.texts(), first, from, last, to,
-      start, end: Math.max(start, end) });
+      start, end: Math.max(start, end), lang: pageLanguage() });
     if (!h.quote) return null;
     if (!(await this.save(h))) return null;
     h.place = { cue: first, from, last, to };

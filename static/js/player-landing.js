@@ -9,11 +9,15 @@
 //  - else where the last visit left off (player-memory.js), or the beginning;
 //  - ?play=1 (the library card's play button) starts playing there, with the "▶ Play
 //    from …" prompt if the browser will not; the parameter is dropped from the address
-//    so that a reload does not play again.
+//    so that a reload does not play again;
+//  - a switch to the transcript in another language (languages.js, handOver): the same
+//    time, playing if it was, the line being said on screen.
 import { firstBelow } from "./cue-geometry.js";
 import { shortClock } from "./time.js";
 
 const KEY = "listenalong:place:";
+const SWITCH = "listenalong:switch:";
+const SWITCH_FRESH_MS = 60_000;   // a hand-over older than this is a stale one, not a switch
 
 function session() {
   try {
@@ -88,6 +92,33 @@ function offerPlay(player, start) {
   player.media.on("playing", hide, { once: true });
 }
 
+/** Before going to the page of another language: where the player is, for that page. */
+export function handOver(player) {
+  const store = session();
+  if (!store) return;
+  try {
+    store.setItem(SWITCH + (player.page.dataset.slug || ""), JSON.stringify({
+      t: player.media.time, playing: !player.media.paused, at: Date.now(),
+    }));
+  } catch {
+    // storage refused: the other language starts where the last visit left off
+  }
+}
+
+/** The hand-over of a switch from another language (taken, so it serves once). */
+function handedOver(slug) {
+  const store = session();
+  if (!store) return null;
+  try {
+    const place = JSON.parse(store.getItem(SWITCH + slug) || "null");
+    store.removeItem(SWITCH + slug);
+    const fresh = place && Number.isFinite(place.t) && Date.now() - place.at < SWITCH_FRESH_MS;
+    return fresh ? place : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Did the address ask to play (?play=1)? Dropped from it either way. */
 function playAsked() {
   const url = new URL(window.location.href);
@@ -102,8 +133,13 @@ export function startLanding(player, moment, memory) {
   const key = KEY + (player.page.dataset.slug || "");
   const play = playAsked();
   keepPlace(player, key);
+  const switched = handedOver(player.page.dataset.slug || "");
   const place = moment.start === null ? savedPlace(key) : null;
-  if (moment.start !== null) {
+  if (moment.start === null && switched) {
+    if (switched.playing) offerPlay(player, switched.t);
+    player.seek(switched.t, { play: switched.playing, scroll: false });
+    player.follower.scrollTo(Math.max(0, player.current), { instant: true, at: switched.t });
+  } else if (moment.start !== null) {
     offerPlay(player, moment.start);
     player.playRange(moment.start, moment.end, { play: true, instant: true });
   } else if (place) {

@@ -5,7 +5,7 @@
 //
 //   new ShareDialog(share, dialog)   — share is share.js's Share
 import { copyText } from "./clipboard.js";
-import { parseTime, shortClock } from "./time.js";
+import { pageLanguage, parseTime, shortClock } from "./time.js";
 
 const MAX_CLIP = 300;
 const EMBED_SIZE = [640, 400]; // the size our oEmbed answer advertises
@@ -70,7 +70,8 @@ export class ShareDialog {
   embedCode(start, end) {
     const [width, height] = EMBED_SIZE;
     const t = end === null ? `${start}` : `${start},${end}`;
-    const src = `${this.share.baseUrl}/embed?t=${t}`;
+    const lang = pageLanguage();
+    const src = `${this.share.baseUrl}/embed?t=${t}${lang ? `&lang=${encodeURIComponent(lang)}` : ""}`;
     return `<iframe src="${escapeAttribute(src)}" width="${width}" height="${height}" ` +
       `title="${escapeAttribute(this.share.title)}" loading="lazy" style="border:0" ` +
       `allow="autoplay; clipboard-write"></iframe>`;

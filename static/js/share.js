@@ -17,6 +17,10 @@ function flat(text) {
   return String(text).replace(/\s+/g, " ").trim();
 }
 
+// Chinese, Japanese and Korean: every character is a word of its own (as in find-words.js
+// and the library search), so a selection inside a sentence is never widened to all of it.
+const CLOSE = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
+
 /** [from, to): the characters of ``part`` (a range inside the element ``text``), widened
  *  to whole words: a selection that starts or ends mid-word takes the whole word. */
 function wholeWords(text, part) {
@@ -26,7 +30,8 @@ function wholeWords(text, part) {
   before.setEnd(part.startContainer, part.startOffset);
   let from = before.toString().length;
   let to = from + part.toString().length;
-  const inWord = (i) => i > 0 && i < full.length && /\S/.test(full[i - 1]) && /\S/.test(full[i]);
+  const inWord = (i) => i > 0 && i < full.length && /\S/.test(full[i - 1]) && /\S/.test(full[i]) &&
+    !CLOSE.test(full[i - 1]) && !CLOSE.test(full[i]);
   while (inWord(from)) from -= 1;
   while (inWord(to)) to += 1;
   return [from, to];

@@ -63,10 +63,20 @@ export function formatT(start, end = null) {
   return end === null || end === undefined ? formatTime(start) : `${formatTime(start)},${formatTime(end)}`;
 }
 
-/** The query (and anchor) of a link to a moment: "?t=754" or "?t=754#cue-12". */
-export function momentHref(start, end = null, cueNumber = null) {
+/** The transcript language a page shows when it is one of the episode's others (its
+ *  ?lang=, in the page's data-lang), else "". */
+export function pageLanguage() {
+  if (typeof document === "undefined") return "";
+  const main = document.querySelector("main[data-lang]");
+  return main ? main.dataset.lang : "";
+}
+
+/** The query (and anchor) of a link to a moment: "?t=754" or "?t=754#cue-12", and
+ *  "?t=754&lang=de#cue-12" on a page showing another language's transcript. */
+export function momentHref(start, end = null, cueNumber = null, lang = pageLanguage()) {
   const anchor = cueNumber === null || cueNumber === undefined ? "" : `#cue-${cueNumber}`;
-  return `?t=${formatT(start, end)}${anchor}`;
+  const language = lang ? `&lang=${encodeURIComponent(lang)}` : "";
+  return `?t=${formatT(start, end)}${language}${anchor}`;
 }
 
 function fields(seconds) {

@@ -60,6 +60,16 @@ test("Markdown: title, link, each quote with its deep link and note, in listenin
   assert.ok(text.includes("[Clip (MP3)](https://x.org/episodes/sea/clip.mp3?t=120,125)"));
 });
 
+test("a highlight made in another language's transcript links to the page in it", () => {
+  const h = makeHighlight({ episode: "sea", title: "Sea", texts: ["灯塔很高。"], first: 0, from: 0, last: 0, to: 2,
+    start: 3, end: 4, lang: "zh" });
+  assert.equal(h.lang, "zh");
+  assert.equal(h.quote, "灯塔");
+  assert.ok(toMarkdown({ title: "Sea", url: "https://x.org/episodes/sea" }, [h])
+    .includes("## [0:03–0:04](https://x.org/episodes/sea?t=3,4&lang=zh)\n\n> 灯塔\n"));
+  assert.equal("lang" in made(0, 0, 0, 17, 1), false);   // the main transcript's: none
+});
+
 test("importing a notebook file adds only what is not there", () => {
   const a = made(0, 0, 0, 17, 1);
   const b = made(1, 0, 1, 16, 60);

@@ -64,3 +64,10 @@ test("startMoment: the server's ?t= wins over #t=, and any t in the URL counts a
   assert.deepEqual(startMoment(page({}), at("?t=oops", "")), { start: null, end: null, asked: true });
   assert.deepEqual(startMoment(page({}), at("?x=1", "#cue-4")), { start: null, end: null, asked: false });
 });
+
+test("a moment's link keeps the transcript language the page shows", () => {
+  assert.equal(momentHref(754, null, 12, "de"), "?t=754&lang=de#cue-12");
+  assert.equal(momentHref(754, 800, null, "zh-Hant"), "?t=754,800&lang=zh-Hant");
+  assert.equal(momentHref(754, null, null, ""), "?t=754");
+  assert.equal(momentHref(754), "?t=754");            // no page (Node): no language
+});

@@ -4,6 +4,7 @@ written in where that names the language (Arabic, Hebrew, Chinese, Japanese, Kor
 Thai; Latin and Cyrillic script say too little, and stay unknown)."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -92,3 +93,33 @@ def detect(texts) -> str:
         if counts.get(script, 0) / letters > 0.3:
             return script
     return ""
+
+
+def name(tag: str) -> str:
+    """The language's name in English ("German", "Chinese (Traditional)"); the tag itself
+    when it names no language known (and "" for none)."""
+    return _names(tag)[0]
+
+
+def autonym(tag: str) -> str:
+    """The language's name in itself ("Deutsch", "日本語"), for a switcher between
+    languages: each reader finds their own; the English name when it has none known."""
+    return _names(tag)[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _names(tag: str) -> tuple[str, str]:
+    if not tag:
+        return "", ""
+    import langcodes   # (with language_data: about 40 ms, the first time a name is asked)
+
+    try:
+        found = langcodes.Language.get(tag)
+        english = found.display_name()
+        own = found.autonym()
+    except (LookupError, ValueError):
+        return tag, tag
+    if english.startswith("Unknown language"):
+        return tag, tag
+    own = own if own and not own.startswith("Unknown language") else english
+    return english, own[:1].upper() + own[1:]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from urllib.parse import quote as quote_url
 
 from .model import Cue
 
@@ -66,12 +67,19 @@ def format_t(start: float, end: float | None = None) -> str:
     return format_time(start) if end is None else f"{format_time(start)},{format_time(end)}"
 
 
-def moment_href(start: float, end: float | None = None, cue_number: int | None = None) -> str:
+def moment_href(start: float, end: float | None = None, cue_number: int | None = None,
+                lang: str = "") -> str:
     """The query (and fragment) of a link to a moment of an episode page: ``?t=754`` or
     ``?t=754#cue-12``. With the anchor, the page lands on that cue even without
-    JavaScript (static/js/time.js builds the same links in the browser)."""
+    JavaScript (static/js/time.js builds the same links in the browser); ``lang`` keeps
+    the transcript in another language that the page shows (``?t=754&lang=de``)."""
     anchor = f"#cue-{cue_number}" if cue_number is not None else ""
-    return f"?t={format_t(start, end)}{anchor}"
+    return f"?t={format_t(start, end)}{lang_query(lang, '&')}{anchor}"
+
+
+def lang_query(lang: str, joint: str = "?") -> str:
+    """``?lang=de`` (or ``&lang=de``) for a transcript in another language, "" for none."""
+    return f"{joint}lang={quote_url(lang, safe='-')}" if lang else ""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from urllib.parse import quote as quote_url
 from .clips import MAX_SECONDS
 from .episodes import Episode
 from .model import Cue
-from .moments import Moment, format_t, quote
+from .moments import Moment, format_t, lang_query, quote
 from .timecode import short_clock
 
 EMBED_WIDTH, EMBED_HEIGHT = 640, 400  # the embed's size, as oEmbed and twitter:player say
@@ -27,6 +27,7 @@ class Links:
     embed: str
     clip: str
     oembed: str
+    lang: str = ""   # the transcript in another language the page shows (?lang=)
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,9 @@ def episode_preview(episode: Episode, links: Links) -> Preview:
     """The preview of the episode page itself: who is in it and how long it is."""
     parts = [f"With {names(episode.speakers)}"] if episode.speakers else []
     parts.append(f"{human_duration(episode.duration)} of audio with a synced transcript")
-    return Preview(page_url=links.page, url=links.page, embed=links.embed,
-                   oembed=_oembed(links, links.page), title=episode.title,
+    url = links.page + lang_query(links.lang)
+    return Preview(page_url=links.page, url=url, embed=links.embed + lang_query(links.lang),
+                   oembed=_oembed(links, url), title=episode.title,
                    description=" · ".join(parts))
 
 
@@ -93,7 +95,7 @@ def moment_preview(episode: Episode, cues: list[Cue], moment: Moment, target: in
                    in_range: range, links: Links, chapter: str | None = None) -> Preview:
     """The preview of a page opened at ``moment`` (whose first cue is ``target``), in
     ``chapter`` (its title) when the episode has chapters."""
-    t = moment.t
+    t = moment.t + lang_query(links.lang, "&")
     url = f"{links.page}?t={t}"
     when = (f"{short_clock(moment.start)}–{short_clock(moment.end)}" if moment.is_range
             else short_clock(moment.start))

@@ -44,11 +44,16 @@ def episode_or_404(slug: str) -> Episode:
     return episode
 
 
-def opened_or_404(slug: str, words: bool = True) -> OpenEpisode:
+def opened_or_404(slug: str, words: bool = True, lang: str | None = None) -> OpenEpisode:
     """The episode with its transcript, chapters and words (see :meth:`Library.open`); a
-    404 when there is none, or it is damaged beyond repair."""
+    404 when there is none, or it is damaged beyond repair. ``lang`` (a ``?lang=``) asks
+    for its transcript in one of its other languages: the main one when it has none in
+    that language, or ``lang`` is the main one's."""
     try:
         opened = library().open(slug, words=words)
+        if opened is not None and lang and \
+                lang.lower() != (opened.episode.language or "").lower():
+            opened = library().open_language(slug, lang) or opened
     except BrokenEpisode as error:
         _unavailable(slug, error)
     if opened is None:

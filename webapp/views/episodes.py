@@ -16,16 +16,22 @@ the two agree. ``#t=`` media fragments are the browser's business only (time.js)
 
 A ``?t=`` page carries link previews for the quote at ``t`` (:mod:`webapp.core.previews`,
 ``templates/_share_meta.html``).
+
+Languages. ``?lang=de`` shows the episode's transcript in German when it has one (its
+``other_transcripts``), and every link the page makes keeps it; the switcher lists each
+language by its own name. A ``?lang=`` it does not have shows the main transcript, saying
+so. Word timings are the main transcript's alone.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request, send_file
+from flask import Blueprint, Response, abort, g, request, send_file, url_for
 
 from ..core import OUTPUT_FORMATS, render
 from ..core.audio import audio_type
 from ..core.alignment.export import to_podcasting_words, to_vtt_words
+from ..core import languages
 from ..core.chapters import Chapter, chapter_at, shown
-from ..core.episodes import Episode
+from ..core.episodes import Episode, OpenEpisode
 from ..core.model import Cue
 from ..core.moments import Landing, landing
 from ..core.previews import Links, Preview, episode_preview, moment_preview
@@ -43,24 +49,49 @@ def page(slug: str):
 
 
 def render_player_page(template: str, slug: str, autofocus: bool) -> Response:
-    """An episode's player page (the full one or the embed) as opened with ``?t=``."""
-    opened = opened_or_404(slug)   # its words hold the gaps, marked in the transcript
+    """An episode's player page (the full one or the embed) as opened with ``?t=`` and
+    ``?lang=``."""
+    asked = request.args.get("lang", "")[:40]
+    opened = opened_or_404(slug, lang=asked)   # its words hold the gaps, marked in the transcript
     episode, cues, chapters = opened.episode, opened.transcript.cues, opened.chapters
+    g.transcript_lang = opened.other_language   # kept by every moment link (web_filters)
     land = landing(cues, request.args.get("t"), episode.duration)
     cues_html = cue_list(opened, land.target, land.in_range, autofocus)
+    language = opened.other_language or episode.language
+    missing = asked if asked and asked.lower() != language.lower() else ""
     return page_with_cues(template, cues_html, episode=episode, cues=cues,
                           moment=land.moment, chapters=shown(chapters),
-                          preview=preview(episode, cues, land, chapters), gaps=opened.gaps,
-                          has_words=library().words_file(slug) is not None,
+                          preview=preview(episode, cues, land, chapters, opened.other_language),
+                          gaps=opened.gaps, language=language, other_language=opened.other_language,
+                          switcher=switcher(opened), missing_language=missing,
+                          has_words=not opened.other_language and
+                          library().words_file(slug) is not None,
                           version=library().version(slug))
 
 
+def switcher(opened: OpenEpisode) -> list[dict]:
+    """The episode's transcripts, the main one first, for the language switcher: each
+    language's tag, its own name and English name, its page, and whether it is shown
+    (nothing when the episode has one transcript)."""
+    episode = opened.episode
+    if not episode.other_transcripts:
+        return []
+    tags = [episode.language] + [o["language"] for o in episode.other_transcripts]
+    shown_now = opened.other_language or episode.language
+    return [{"tag": tag, "own": languages.autonym(tag) or "Original",
+             "english": languages.name(tag) or "the original language",
+             "href": url_for("episodes.page", slug=episode.slug,
+                             lang=tag if number else None),
+             "current": tag == shown_now, "main": not number}
+            for number, tag in enumerate(tags)]
+
+
 def preview(episode: Episode, cues: list[Cue], land: Landing,
-            chapters: list[Chapter] = ()) -> Preview:
+            chapters: list[Chapter] = (), lang: str = "") -> Preview:
     links = Links(page=absolute_url("episodes.page", slug=episode.slug),
                   embed=absolute_url("share.embed", slug=episode.slug),
                   clip=absolute_url("share.clip", slug=episode.slug),
-                  oembed=absolute_url("share.oembed"))
+                  oembed=absolute_url("share.oembed"), lang=lang)
     if land.target is None:
         return episode_preview(episode, links)
     chapter = chapter_at(chapters, land.moment.start)
@@ -73,10 +104,15 @@ def transcript_file(slug: str, fmt: str):
     if fmt not in OUTPUT_FORMATS:
         abort(404)
     by_word = bool(request.args.get("words"))
-    opened = opened_or_404(slug, words=by_word)  # repairs a damaged VTT when it can
+    # repairs a damaged VTT when it can
+    opened = opened_or_404(slug, words=by_word, lang=request.args.get("lang", "")[:40])
     transcript = opened.transcript
+    if opened.other_language:
+        by_word = False            # the main transcript's alone
     if fmt == "vtt" and not by_word:
-        path = library().vtt_file(slug)
+        path = library().file(slug, next(o["vtt"] for o in opened.episode.other_transcripts
+                                         if o["language"] == opened.other_language)) \
+            if opened.other_language else library().vtt_file(slug)
         if path is None:
             abort(404)
         return shared(send_file(path, mimetype="text/vtt", conditional=True, etag=True))
@@ -86,7 +122,8 @@ def transcript_file(slug: str, fmt: str):
         body = render(transcript, fmt)
     response = Response(body, content_type=OUTPUT_FORMATS[fmt][1])
     if request.args.get("download"):
-        response.headers["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
+        name = f"{slug}.{opened.other_language}" if opened.other_language else slug
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.add_etag()
     return shared(response.make_conditional(request))
 

@@ -9,12 +9,14 @@ first. ``/api/search?q=…[&episode=slug][&limit=n][&offset=n]`` answers::
 
     {"query": "…", "episode": null, "results": [
         {"episode": slug, "title": …, "cue": N, "start": s, "end": s, "speaker": … | null,
-         "url": "/episodes/slug?t=s",
+         "url": "/episodes/slug?t=s", "language": "zh",
          "snippet": "plain text around the match…",
          "highlights": [[from, to], …]}]}
 
 ``snippet`` is plain text (never HTML); ``highlights`` are ``[from, to)`` offsets of the
-matched words in it, counted in Unicode code points. ``cue`` is the 1-based number of the
+matched words in it, counted in Unicode code points. ``language`` is that of the transcript
+the cue is in ("" when unknown); a cue of one of the episode's other transcripts links to
+the page in that language (``?t=s&lang=de``). ``cue`` is the 1-based number of the
 cue on the episode page (element ``#cue-N``). ``limit`` defaults to 20, at most 100;
 ``offset`` skips that many of the best (the next page), up to the 500 best in all.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
+from ..core import languages
 from ..core.moments import moment_href
 from ..core.search import (DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, RANK_CANDIDATES, Query,
                            QueryTooLong, SearchIndex, SearchUnavailable, clean, parse_query)
@@ -54,13 +57,12 @@ def _run(query: Query, episode: str | None, limit: int, offset: int = 0):
     return index.search(query, episode=episode, limit=limit, offset=offset)
 
 
-def _play_url(slug: str, start: float) -> str:
-    return url_for("episodes.page", slug=slug) + moment_href(start)
-
-
 def hit_url(hit) -> str:
-    """The result's link: its episode at the time it plays from (set by the core)."""
-    return _play_url(hit.episode, hit.start if hit.play_at is None else hit.play_at)
+    """The result's link: its episode at the time it plays from (set by the core), in the
+    language of the transcript it was found in."""
+    start = hit.start if hit.play_at is None else hit.play_at
+    return url_for("episodes.page", slug=hit.episode) + \
+        moment_href(start, lang=hit.language if hit.alternate else "")
 
 
 @bp.get("/search")
@@ -71,6 +73,7 @@ def page():
     page_asked = page_number(request.args.get("page"), PAGES, "these results")
     context = dict(q=clean(raw[:MAX_QUERY_CHARS]), scope=scope, unknown_scope=bool(slug and not scope),
                    groups=[], total=0, searched=False, error=None, hit_url=hit_url,
+                   language_name=languages.name,
                    page=page_asked, first=(page_asked - 1) * PAGE_SIZE, more=False)
     try:
         query = parse_query(raw)
@@ -123,6 +126,6 @@ def api():
         return jsonify(error="Search is not available right now; please try again later."), 503
     return jsonify(query=query.text, episode=slug, results=[
         {"episode": h.episode, "title": h.title, "cue": h.cue + 1, "start": h.start,
-         "end": h.end, "speaker": h.speaker, "url": hit_url(h),
+         "end": h.end, "speaker": h.speaker, "url": hit_url(h), "language": h.language,
          "snippet": h.snippet, "highlights": h.highlights}
         for h in hits])

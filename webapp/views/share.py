@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..core.clip_slots import ClipBusy
 from ..core.clips import MAX_SECONDS, ClipUnavailable, cached, get_clip, snap
-from ..core.moments import parse_moment, parse_range
+from ..core.moments import lang_query, parse_moment, parse_range
 from ..core.previews import EMBED_HEIGHT, EMBED_WIDTH
 from ..core.rate_limit import RateLimit
 from ..core.timecode import clock, short_clock
@@ -131,8 +131,13 @@ def oembed():
         raw_t = parts.fragment[2:].split("&", 1)[0]
     moment = parse_moment(raw_t, episode.duration)
     src = absolute_url("share.embed", slug=episode.slug)
+    lang = (parse_qs(parts.query).get("lang") or [""])[0][:40]
+    known = {o["language"] for o in episode.other_transcripts}
+    lang = lang if lang in known else ""      # a language it has, as the page would show
     if moment.start is not None:
-        src += "?t=" + moment.t
+        src += "?t=" + moment.t + lang_query(lang, "&")
+    else:
+        src += lang_query(lang)
     maxwidth, maxheight = _positive("maxwidth"), _positive("maxheight")
     width = min(EMBED_WIDTH, maxwidth) if maxwidth else EMBED_WIDTH
     height = min(EMBED_HEIGHT, maxheight) if maxheight else EMBED_HEIGHT

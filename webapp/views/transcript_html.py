@@ -38,7 +38,7 @@ CACHED_TRANSCRIPTS = 64  # the most recently shown; a 2-hour episode holds about
 _OPEN, _CLOSE = '<div class="cue-group">', "</div>"
 _SLOT = Markup(f"<!--cues-{secrets.token_hex(12)}-->")
 
-_cache = BoundedCache(CACHED_TRANSCRIPTS)  # slug → (version, renderer, rows, encoded list)
+_cache = BoundedCache(CACHED_TRANSCRIPTS)  # (slug, language) → (version, renderer, rows, encoded list)
 
 
 def _macro(name: str = "cue_row"):
@@ -98,7 +98,7 @@ def _grouped(rows: list[str]) -> str:
 
 
 def _plain(opened: OpenEpisode) -> tuple[_Rows, list[str], bytes]:
-    slug = opened.episode.slug
+    slug = (opened.episode.slug, opened.other_language)
     hit = _cache.get(slug)
     if hit and hit[0] == opened.version:
         return hit[1], hit[2], hit[3]
