@@ -329,17 +329,20 @@ def test_each_language_s_page_is_accessible(live, browser, lang, width, tmp_path
 
 
 @pytest.mark.browser
-def test_find_works_in_the_japanese_transcript(live, browser):
+@pytest.mark.parametrize("lang,typed,marked", [
+    ("ja", "灯台", ["灯台"] * 3), ("ru", "смотрител", ["Смотритель", "смотрителя"]),
+    ("de", "warter", ["Wärter", "Wärters"]), ("ar", "المنارة", ["المنارة"]), ("he", "המגדלור", ["המגדלור"])])
+def test_find_works_in_each_language(live, browser, lang, typed, marked):
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
-        page.goto(f"{live.url}/episodes/lighthouse?lang=ja")
+        page.goto(f"{live.url}/episodes/lighthouse?lang={lang}")
         page.wait_for_function(READY)
         page.click("#find-q")
-        page.keyboard.type("灯台")
+        page.keyboard.type(typed)
         page.keyboard.press("Enter")
-        page.wait_for_function("() => document.getElementById('find-status').textContent === '1 of 3'")
-        assert page.evaluate("() => [...document.querySelectorAll('#cues mark')].map(m => m.textContent)") == \
-            ["灯台"] * 3
+        page.wait_for_function("(n) => document.getElementById('find-status').textContent === `1 of ${n}`",
+                               arg=len(marked))
+        assert page.evaluate("() => [...document.querySelectorAll('#cues mark')].map(m => m.textContent)") == marked
     finally:
         page.close()
 
@@ -365,3 +368,16 @@ def test_a_highlight_of_a_selection_in_another_language(live, browser, lang, wor
         assert marked == word
     finally:
         context.close()
+
+
+def test_a_main_transcript_of_unknown_language_is_the_original(tmp_path, mp3):
+    Library(tmp_path).add(str(FIXTURES / "garden_chat.txt"), str(mp3), "Garden", slug="garden",
+                          others=[(str(LIGHTHOUSE / "de.vtt"), "de")])
+    client = create_app({"TESTING": True, "MEDIA_DIR": str(tmp_path)}).test_client()
+    page = client.get("/episodes/garden?lang=de").get_data(as_text=True)
+    assert '<a class="chapter-link language-link" href="/episodes/garden" data-lang=""><span dir="ltr">Original</span>' \
+        ' <span class="language-english">the original language</span></a>' in page
+    assert not re.search(r'\s(href)?lang=""', page)
+    main = client.get("/episodes/garden").get_data(as_text=True)
+    assert '<span class="languages-now">Original</span>' in main
+    assert "This episode has no transcript" not in main
