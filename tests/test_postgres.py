@@ -72,6 +72,27 @@ def test_db_upgrade_creates_the_schema_and_running_it_again_changes_nothing(bare
                           ).fetchone()[0] == "'ar':3 'build':4 'cafe':2 'the':1"
 
 
+def test_an_index_of_schema_1_is_upgraded_and_indexed_again(tmp_path, bare_database):
+    """Version 2 (languages, segmented Chinese, Japanese and Korean, stemming by language)
+    on a database that holds an index of version 1: every episode is indexed again."""
+    write_episode(tmp_path, "deng", "灯塔", ["今天我们聊聊灯塔。", "Lighthouses and keepers."])
+    with psycopg.connect(bare_database, autocommit=True) as db:   # as version 1 left it
+        db.execute("CREATE TABLE listenalong_schema (version integer PRIMARY KEY, "
+                   "applied timestamptz NOT NULL DEFAULT now())")
+        db.execute(pg_store.MIGRATIONS[0][1])
+        db.execute("INSERT INTO listenalong_schema (version) VALUES (1)")
+        db.execute("INSERT INTO episodes (slug, title, signature, duration) VALUES "
+                   "('deng', '灯塔', 'old', 20)")
+        db.execute("CREATE TABLE cues_0 PARTITION OF cues FOR VALUES FROM (1) TO (25001)")
+        db.execute("INSERT INTO cues (id, slug, title, idx, start, \"end\", text) VALUES "
+                   "(1, 'deng', '灯塔', 0, 0, 10, '今天我们聊聊灯塔。')")
+    assert pg_store.upgrade(bare_database) == (1, 2)
+    index = SearchIndex(Library(tmp_path), url=bare_database)
+    assert index.sync() == {"rebuilt": False, "updated": 1, "removed": 0}
+    assert [(h.cue, h.snippet) for h in index.search("灯塔")] == [(0, "今天我们聊聊灯塔。")]
+    assert [h.cue for h in index.search("lighthouse")] == [1]      # English: stemmed
+
+
 def test_nodes_upgrading_at_once_apply_each_version_once(bare_database):
     procs = [subprocess.Popen([sys.executable, "-m", "webapp", "db", "upgrade", "--database",
                                bare_database], cwd=REPO, stdout=subprocess.PIPE,

@@ -185,9 +185,13 @@ KNOWN = [
     ("熄灭", {("zh", 3)}), ("灯台守", {("ja", 2), ("ja", 5)}), ("ランプ", {("ja", 3)}),
     ("ハンブルク", {("ja", 4)}), ("المنارة", {("ar", 1)}), ("المصباح", {("ar", 3)}),
     ("המגדלור", {("he", 1)}), ("המנורה", {("he", 3)}), ("маяк", {("ru", 1)}),
-    ("смотритель", {("ru", 2)}), ("Leuchtturm", {("de", 1)}), ("Warter", {("de", 2), ("de", 5)}),
-    ("Tokio Hamburg", {("de", 4)}), ("lighthouse", {("en", 1)}), ("东京", {("zh", 4)}),
+    ("смотритель", {("ru", 2)}), ("Leuchtturm", {("de", 1)}), ("Warter", {("de", 2)}),
+    ("Wärters", {("de", 5)}), ("Tokio Hamburg", {("de", 4)}), ("lighthouse", {("en", 1)}),
+    ("lighthouses", {("en", 1)}), ("东京", {("zh", 4)}),
 ]
+# English is stemmed, the other languages matched word for word (search/stemming.py): the
+# Porter stemmer would make German "Stürme" (storms) "sturm", and Russian it leaves alone
+NOT_STEMMED = ["Sturm", "смотрителю"]
 
 
 @pytest.mark.usefixtures("engine")
@@ -196,6 +200,8 @@ def test_library_search_finds_every_script(client):
         results = client.get("/api/search", query_string={"q": query}).get_json()["results"]
         found = {(r["language"], r["cue"]) for r in results if r["episode"] == "lighthouse"}
         assert found == wanted, query
+    for query in NOT_STEMMED:
+        assert client.get("/api/search", query_string={"q": query}).get_json()["results"] == [], query
     deng = client.get("/api/search", query_string={"q": "守塔人"}).get_json()["results"]
     assert [(r["episode"], r["url"]) for r in deng if r["episode"] == "deng"] == [("deng", "/episodes/deng?t=6")]
 
@@ -381,3 +387,58 @@ def test_a_main_transcript_of_unknown_language_is_the_original(tmp_path, mp3):
     main = client.get("/episodes/garden").get_data(as_text=True)
     assert '<span class="languages-now">Original</span>' in main
     assert "This episode has no transcript" not in main
+
+
+def test_episodes_added_and_removed_keep_both_kinds_of_table_whole(tmp_path, mp3):
+    import sqlite3
+
+    from webapp.core.search import SearchIndex
+
+    library = Library(tmp_path)
+    index = SearchIndex(library, url="")
+    library.add(str(FIXTURES / "garden_chat.txt"), str(mp3), "Garden", slug="garden")
+    index.rebuild()
+    library.on_change = index.changed           # from now on, one episode at a time
+    add_lighthouse(tmp_path, mp3)
+    index.update("lighthouse")                  # (added by a library of its own)
+    assert {(h.language, h.cue) for h in index.search("Leuchtturm")} == {("de", 0)}
+    assert {(h.language, h.cue) for h in index.search("lighthouses")} == {("en", 0)}
+    library.remove("lighthouse")
+    assert index.search("Leuchtturm") == [] and index.search("灯塔") == []
+    with sqlite3.connect(index.path) as db:
+        for table in ("cues_fts_0", "cues_words_0"):
+            db.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+        db.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, cues_words_0, 'row')")
+        assert db.execute("SELECT count(*) FROM temp.words").fetchone()[0] == 0   # all taken out
+        db.execute("CREATE VIRTUAL TABLE temp.stemmed USING fts5vocab(main, cues_fts_0, 'row')")
+        assert db.execute("SELECT count(*) FROM temp.stemmed WHERE term = 'lighthous'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM temp.stemmed WHERE term = 'garden'").fetchone()[0] == 1
+
+
+@pytest.mark.browser
+def test_an_episode_saved_offline_keeps_every_language(browser, media):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="allow",
+                                  bypass_csp=True)
+    server = LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(media)}))
+    server.__enter__()
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/episodes/lighthouse?lang=ja")
+        page.wait_for_function(READY)
+        page.wait_for_function("() => /about [0-9.]+ MB/.test(document.getElementById('offline-state').textContent)")
+        page.click("#offline-save")
+        page.wait_for_function("() => document.querySelector('.episode-page').dataset.offline === 'saved'",
+                               timeout=60_000)
+    finally:
+        server.__exit__(None, None, None)                             # the network is gone
+    try:
+        context.set_offline(True)
+        for asked, lang, first in [("?lang=de&t=16", "de", "Willkommen zurück."),
+                                   ("?lang=ja", "ja", "おかえりなさい。"),
+                                   ("", "en", "Welcome back."), ("?lang=he", "he", "ברוכים השבים.")]:
+            page.goto(f"{server.url}/episodes/lighthouse{asked}")
+            page.wait_for_function(READY)
+            assert page.evaluate("document.querySelector('.transcript').lang") == lang
+            assert page.locator("#cue-1 .cue-text").inner_text().startswith(first)
+    finally:
+        context.close()

@@ -25,13 +25,16 @@ export async function forget(record) {
   await remove("saved", record.slug);
 }
 
-/** The episode's own files: its page, audio, transcript, words, chapters. */
+/** The episode's own files: its page (in each of its transcripts' languages), audio,
+ *  transcript, words, chapters. */
 function episodeFiles(page, media) {
   const chapters = document.querySelector("a[href$='/chapters.json']");
+  const here = window.location.pathname + (page.dataset.lang ? `?lang=${encodeURIComponent(page.dataset.lang)}` : "");
+  const languages = Array.from(page.querySelectorAll(".language-link"), (link) => link.getAttribute("href"));
   return {
     sound: media.source,
-    small: [window.location.pathname, ...media.trackSources, page.dataset.wordsUrl,
-      chapters && chapters.getAttribute("href")].filter(Boolean),
+    small: [...new Set([here, ...languages, ...media.trackSources, page.dataset.wordsUrl,
+      chapters && chapters.getAttribute("href")].filter(Boolean))],
   };
 }
 

@@ -27,8 +27,13 @@ self.addEventListener("fetch", (event) => {
   else event.respondWith(networkFirst(request, url));
 });
 
+/** The saved copy of ``request``: the same address; else, for a page at a moment
+ *  (?t=…), the page itself in the language asked for (?lang=), or in any. */
 async function cached(request, url) {
+  const lang = url.searchParams.get("lang");
   return (await caches.match(request)) ||
+    (lang ? await caches.match(`${url.pathname}?lang=${encodeURIComponent(lang)}`) : undefined) ||
+    (await caches.match(url.pathname)) ||
     (await caches.match(url.pathname, { ignoreSearch: true })) ||
     (request.mode === "navigate" ? caches.match(url.pathname + url.search) : undefined);
 }

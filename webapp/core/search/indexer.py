@@ -130,10 +130,7 @@ class Indexer:
         for slug, found in self.every_episode(stats, progress):
             next_id = store.insert_episode(db, slug, *found, first=next_id)
         for n in range(store.make_shards(db, next_id - 1, triggers=False)):
-            low, high = store.shard_span(n)
-            db.execute(f"INSERT INTO cues_fts_{n} (rowid, text) SELECT id, text FROM cues "
-                       f"WHERE id BETWEEN {low} AND {high}")
-            db.execute(f"INSERT INTO cues_fts_{n} (cues_fts_{n}) VALUES ('optimize')")
+            store.fill_shard(db, n)
         store.make_shards(db, next_id - 1)    # their triggers, from now on
         db.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION}")
         db.execute("COMMIT")

@@ -13,12 +13,15 @@ Snippets come from ``ts_headline`` with the same sentinels as SQLite's ``snippet
 """
 from __future__ import annotations
 
+import re
+
 from .hits import HIT_END, HIT_START, Hit
 from . import ranking, store
-from .pg_store import CONFIG, PARTITION_NAMES, PgStore
+from .pg_store import CONFIG, PARTITION_NAMES, ROW_CONFIG, WORDS_CONFIG, PgStore
 from .query import Query, parse_query
 from .ranking import DEFAULT_LIMIT, SNIPPET_TOKENS, reach
 from .segmenting import unsegment
+from .stemming import stemmed_sql
 
 HEADLINE = (f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_TOKENS}, "
             f"MinWords={SNIPPET_TOKENS // 3}, ShortWord=0, HighlightAll=false")
@@ -26,6 +29,7 @@ HEADLINE = (f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_TOKENS}
 # match: the default would show the match and the fewest characters after it
 HEADLINE_SEGMENTED = HEADLINE + ", MaxFragments=1"
 
+WORDY = re.compile(r"[^\W_]")    # a letter or digit: a stretch of the cue left out
 # ts_headline drops what looks like an HTML tag: '<' is swapped for a character that starts
 # none, and back
 LT = "\ue000"
@@ -41,20 +45,34 @@ PLANNING = ("set_config('plan_cache_mode', 'force_generic_plan', true) || "
 PARTITIONS = f"ARRAY(SELECT substr(relname, 6)::int FROM ({PARTITION_NAMES}) AS p)"
 # in the same round trip as the query's tsqueries: the highest id, the partitions, the plans
 SETTING_OUT = f"(SELECT last_value FROM cues_id_seq), {PARTITIONS}, {PLANNING}"
-RANKED = """SELECT id, -ts_rank_cd(tsv, %(q)s::tsquery, 1), start, slug FROM (
+# Each query comes twice: stemmed (qs) for the rows of English or a language not known,
+# word for word (qw) for the others (.stemming); each row is found by, and ranked by, its
+# own: a partition is read by two arms, each through the GIN index with its query (when
+# stemming changes none of the words, the two are one, and so is the arm).
+OWN_QUERY = f"CASE WHEN {stemmed_sql()} THEN %(qs)s::tsquery ELSE %(qw)s::tsquery END"
+RANKED = """SELECT id, -ts_rank_cd(tsv, q, 1), start, slug FROM (
     SELECT * FROM ({arms}) AS u ORDER BY id DESC LIMIT %(left)s) AS m"""
-ARM = "SELECT id, tsv, start, slug FROM {table} WHERE tsv @@ %(q)s::tsquery{extra}"
+ARM = "SELECT id, tsv, start, slug, %({q})s::tsquery AS q FROM {{table}} WHERE tsv @@ %({q})s::tsquery"
+ARMS = {  # (stemmed and word for word the same?) → the arms reading one partition
+    True: [ARM.format(q="qs") + "{extra}"],
+    False: [ARM.format(q="qs") + f" AND {stemmed_sql()}{{extra}}",
+            ARM.format(q="qw") + f" AND NOT {stemmed_sql()}{{extra}}"]}
+
+
+def _arms(q: tuple[str, str], table: str, extra: str = "") -> list[str]:
+    """The arms reading ``table`` (a partition, or all of ``cues``) for the queries ``q``."""
+    return [arm.format(table=table, extra=extra) for arm in ARMS[q[0] == q[1]]]
 DETAILS = f"""
 SELECT id, slug, title, idx, start, "end", speaker, lang, alt, text,
-       ts_headline('{CONFIG}', replace(text, '<', %(lt)s), %(match)s::tsquery,
+       ts_headline({ROW_CONFIG}, replace(text, '<', %(lt)s), {OWN_QUERY},
                    CASE WHEN strpos(text, chr(31)) > 0 THEN %(segmented)s ELSE %(headline)s END)
 FROM {{table}} WHERE id = ANY(%(ids)s)
 """
 
 
-def tsquery(query: Query) -> tuple[str, dict] | None:
-    """``(SQL expression, parameters)`` of the tsquery for ``query``; None when nothing
-    is searchable."""
+def tsquery(query: Query, config: str = CONFIG) -> tuple[str, dict] | None:
+    """``(SQL expression, parameters)`` of the tsquery for ``query`` in the text search
+    configuration ``config``; None when nothing is searchable."""
     if not query:
         return None
     quoted, parts, args = [], [], {}
@@ -62,12 +80,12 @@ def tsquery(query: Query) -> tuple[str, dict] | None:
         if term.prefix and not term.excluded:
             name = f"p{len(args)}"
             args[name] = " <-> ".join(term.words) + ":*"
-            parts.append(f"to_tsquery('{CONFIG}', %({name})s)")
+            parts.append(f"to_tsquery('{config}', %({name})s)")
         else:
             quoted.append(("-" if term.excluded else "") + '"' + " ".join(term.words) + '"')
     if quoted:
         args["web"] = " ".join(quoted)
-        parts.insert(0, f"websearch_to_tsquery('{CONFIG}', %(web)s)")
+        parts.insert(0, f"websearch_to_tsquery('{config}', %(web)s)")
     return " && ".join(parts), args
 
 
@@ -79,18 +97,21 @@ def search(index: PgStore, query: str | Query, episode: str | None = None,
     built = tsquery(parsed)
     if built is None:
         return []
-    match, args = built
     limit, offset = reach(limit, offset)
     wanted = offset + limit
-    tiers = _tiers(parsed, match, args)
+    args = built[1]
+    # (stemmed, word for word) of the whole query, then of each tier
+    both = [(built[0], tsquery(parsed, WORDS_CONFIG)[0])]
+    both += zip(_tiers(parsed, both[0][0], args), _tiers(parsed, both[0][1], args, WORDS_CONFIG))
     index.require_schema()
     ranked: list[tuple] = []
     with index.reading() as db:
-        row = db.execute(f"SELECT ({match})::text, " + "".join(
-            f"({tier})::text, " for tier in tiers) + SETTING_OUT, args).fetchone()
+        row = db.execute("SELECT " + "".join(f"({s})::text, ({w})::text, " for s, w in both)
+                         + SETTING_OUT, args).fetchone()
         *texts, high, parts, _ = row
+        pairs = list(zip(texts[::2], texts[1::2]))
         parts = sorted(parts, reverse=True)
-        for tier in texts[1:]:
+        for tier in pairs[1:]:
             if len(ranked) >= wanted:
                 break
             found = _candidates(db, tier, episode, high, parts)
@@ -102,44 +123,46 @@ def search(index: PgStore, query: str | Query, episode: str | None = None,
         table = " UNION ALL ".join(f"SELECT * FROM cues_{n}" for n in
                                    sorted({store.shard_of(i) for i in ids}))
         rows = {row[0]: row[1:] for row in db.execute(DETAILS.format(table=f"({table}) AS c"), {
-            "lt": LT, "match": texts[0], "headline": HEADLINE, "segmented": HEADLINE_SEGMENTED,
-            "ids": ids}).fetchall()}
+            "lt": LT, "qs": pairs[0][0], "qw": pairs[0][1], "headline": HEADLINE,
+            "segmented": HEADLINE_SEGMENTED, "ids": ids}).fetchall()}
     return [Hit(*rows[c[0]][:6], _snippet(*rows[c[0]][8:]), c[1], language=rows[c[0]][6],
                 alternate=rows[c[0]][7]) for c in ranked if c[0] in rows]
 
 
-def _tiers(parsed: Query, match: str, args: dict) -> list[str]:
+def _tiers(parsed: Query, match: str, args: dict, config: str = CONFIG) -> list[str]:
     """The tsquery expressions searched in turn: the words side by side, then the rest."""
     adjacent = parsed.adjacent()
     if not adjacent:
         return [match]
     args["adjacent"] = " ".join(adjacent)
-    phrase = f"phraseto_tsquery('{CONFIG}', %(adjacent)s)"
+    phrase = f"phraseto_tsquery('{config}', %(adjacent)s)"
     return [f"({match}) && {phrase}", f"({match}) && !!{phrase}"]
 
 
-def _candidates(db, q: str, episode: str | None, high: int, parts: list[int]) -> list[tuple]:
+def _candidates(db, q: tuple[str, str], episode: str | None, high: int,
+                parts: list[int]) -> list[tuple]:
     """``(id, score, start, slug)`` of the newest :data:`~.ranking.RANK_CANDIDATES` cues
-    matching the tsquery ``q`` (``parts``: the partitions, newest first): the newest
+    matching the tsqueries ``q`` (stemmed, word for word: each row held to its own;
+    ``parts``: the partitions, newest first): the newest
     :data:`FIRST_IDS` ids first, then partition by partition back, as many at a time as
     the matches found so far say are needed (see :func:`window_size`)."""
     cap = ranking.RANK_CANDIDATES
     if episode is not None:
-        arm = ARM.format(table="cues", extra=" AND slug = %(episode)s")
-        return db.execute(RANKED.format(arms=arm), {"q": q, "episode": episode, "left": cap},
+        arms = _arms(q, "cues", " AND slug = %(episode)s")
+        return db.execute(RANKED.format(arms=" UNION ALL ".join(arms)),
+                          {"qs": q[0], "qw": q[1], "episode": episode, "left": cap},
                           prepare=True).fetchall()
     below = high - FIRST_IDS
     newest = [n for n in parts if store.shard_span(n)[1] > below]
-    found = _read(db, q, below, cap, [ARM.format(table=f"cues_{n}", extra=" AND id > %(below)s")
-                                      for n in newest])
+    found = _read(db, q, below, cap, [arm for n in newest
+                                      for arm in _arms(q, f"cues_{n}", " AND id > %(below)s")])
     older = [n for n in parts if store.shard_span(n)[0] <= below]
     at, covered = 0, min(high, FIRST_IDS)
     while len(found) < cap and at < len(older):
         size = window_size(cap - len(found), len(found), covered, len(older) - at)
         window, at = older[at:at + size], at + size
-        found += _read(db, q, below, cap - len(found), [ARM.format(
-            table=f"cues_{n}", extra=" AND id <= %(below)s" if store.shard_span(n)[1] > below
-            else "") for n in window])
+        found += _read(db, q, below, cap - len(found), [arm for n in window for arm in _arms(
+            q, f"cues_{n}", " AND id <= %(below)s" if store.shard_span(n)[1] > below else "")])
         covered += sum(min(store.shard_span(n)[1], below) - store.shard_span(n)[0] + 1
                        for n in window)
     return found[:cap]
@@ -156,20 +179,23 @@ def window_size(left: int, found: int, covered: int, remaining: int) -> int:
     return min(remaining, next((n for n in WINDOWS if n >= needed), remaining))
 
 
-def _read(db, q: str, below: int, left: int, arms: list[str]) -> list[tuple]:
+def _read(db, q: tuple[str, str], below: int, left: int, arms: list[str]) -> list[tuple]:
     if not arms:
         return []
     return db.execute(RANKED.format(arms=" UNION ALL ".join(arms)),
-                      {"q": q, "below": below, "left": left}, prepare=True).fetchall()
+                      {"qs": q[0], "qw": q[1], "below": below, "left": left},
+                      prepare=True).fetchall()
 
 
 def _snippet(text: str, headline: str) -> str:
     """ts_headline's piece of ``text``, '<' put back, with '…' where it cuts the cue (as
-    SQLite's snippet() does), the segmenting separators taken out."""
+    SQLite's snippet() does) and the punctuation it left off the ends put back, the
+    segmenting separators taken out."""
     marked = headline.replace(LT, "<")
     plain = marked.replace(HIT_START, "").replace(HIT_END, "")
     at = text.find(plain)
     if at >= 0:
-        marked = ("…" if text[:at].strip() else "") + marked + \
-            ("…" if text[at + len(plain):].strip() else "")
+        before, after = text[:at], text[at + len(plain):]
+        marked = ("…" if WORDY.search(before) else before.lstrip()) + marked + \
+            ("…" if WORDY.search(after) else after.rstrip())
     return unsegment(marked)

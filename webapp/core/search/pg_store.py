@@ -7,8 +7,9 @@ nodes (``LISTENALONG_DATABASE_URL=postgresql://…``). The PostgreSQL twin of :m
 * ``episodes`` is the catalogue — title, duration, speakers, dates, alignment state —
   plus each episode's signature (as in SQLite); ``cues`` holds one row per cue with a
   generated ``tsvector`` (the ``listenalong`` text search configuration: ``unaccent``,
-  then English (Porter) stemming with no stop words, so every word typed can be found) and a GIN
-  index over it;
+  then English (Porter) stemming with no stop words, so every word typed can be found;
+  ``listenalong_words``, without the stemming, for a cue in another language: .stemming)
+  and a GIN index over it;
 * writers take one advisory lock (:meth:`PgStore.writer_lock`); readers never wait;
 * connections come from one pool per database URL (psycopg-pool), each checked before use,
   so a connection the server dropped is replaced instead of failing the next request.
@@ -26,9 +27,14 @@ from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from . import store
+from .stemming import stemmed_sql
 from .store import SearchUnavailable, guard
 
-CONFIG = "listenalong"          # the text search configuration
+CONFIG = "listenalong"          # the text search configuration (English: Porter stems)
+WORDS_CONFIG = "listenalong_words"   # the same without stemming, for other languages
+# a row's configuration, by the language of its transcript
+ROW_CONFIG = (f"CASE WHEN {stemmed_sql()} THEN '{CONFIG}'::regconfig "
+              f"ELSE '{WORDS_CONFIG}'::regconfig END")
 WRITER_LOCK = 0x4C41_0001       # advisory lock keys ("LA" …)
 UPGRADE_LOCK = 0x4C41_0002
 POOL_TIMEOUT = 5.0              # seconds a request waits for a connection
@@ -74,10 +80,18 @@ CREATE TABLE cues (
 CREATE INDEX cues_tsv ON cues USING gin (tsv);
 CREATE INDEX cues_by_slug ON cues (slug, idx);
 """),
-    (2, """
+    (2, f"""
 -- the language of each cue's transcript, and whether it is one of the episode's others
 ALTER TABLE cues ADD COLUMN lang text NOT NULL DEFAULT '';
 ALTER TABLE cues ADD COLUMN alt boolean NOT NULL DEFAULT false;
+-- English (and a language not known) stemmed as before; other languages word for word,
+-- accents folded alike (search/stemming.py)
+CREATE TEXT SEARCH CONFIGURATION {WORDS_CONFIG} (COPY = {CONFIG});
+ALTER TEXT SEARCH CONFIGURATION {WORDS_CONFIG}
+    ALTER MAPPING FOR asciiword, hword_asciipart, word, hword_part WITH unaccent, simple;
+ALTER TABLE cues DROP COLUMN tsv;
+ALTER TABLE cues ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector({ROW_CONFIG}, text)) STORED;
+CREATE INDEX cues_tsv ON cues USING gin (tsv);
 -- Chinese, Japanese and Korean text is indexed segmented (search/segmenting.py) from now
 -- on: every episode is indexed again at the next catch-up
 UPDATE episodes SET signature = '';

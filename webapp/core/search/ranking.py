@@ -14,7 +14,7 @@ import sqlite3
 from .hits import HIT_END, HIT_START, Hit
 from .query import Query, parse_query
 from .segmenting import unsegment
-from .store import Store, shard_count, shard_of
+from .store import FAMILIES, Store, shard_count, shard_of
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 SNIPPET_TOKENS = 36
@@ -68,13 +68,19 @@ def _hits(db: sqlite3.Connection, match: str, ranked: list[tuple[int, float]]) -
         "WHERE id IN (SELECT value FROM json_each(:ids))", {"ids": ids})}
     marked = {}
     for n in sorted({shard_of(cue_id) for cue_id, _ in ranked}):
-        marked.update(db.execute(
-            f"SELECT rowid, snippet(cues_fts_{n}, 0, :a, :b, '…', :n) FROM cues_fts_{n} "
-            f"WHERE cues_fts_{n} MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))",
-            {"a": HIT_START, "b": HIT_END, "n": SNIPPET_TOKENS, "match": match, "ids": ids}))
+        for table in tables(n):
+            marked.update(db.execute(
+                f"SELECT rowid, snippet({table}, 0, :a, :b, '…', :n) FROM {table} "
+                f"WHERE {table} MATCH :match AND rowid IN (SELECT value FROM json_each(:ids))",
+                {"a": HIT_START, "b": HIT_END, "n": SNIPPET_TOKENS, "match": match, "ids": ids}))
     return [Hit(*rows[cue_id][:6], unsegment(marked.get(cue_id) or ""), score,
                 language=rows[cue_id][6], alternate=bool(rows[cue_id][7]))
             for cue_id, score in ranked if cue_id in rows]
+
+
+def tables(n: int) -> list[str]:
+    """Shard ``n``'s full-text tables (see :data:`.store.FAMILIES`)."""
+    return [f"{family}_{n}" for family, _, _ in FAMILIES]
 
 
 def _ranked(db: sqlite3.Connection, match: str, span: tuple | None, shards: list[int],
@@ -93,9 +99,13 @@ def _ranked(db: sqlite3.Connection, match: str, span: tuple | None, shards: list
         args.update(first=span[0], last=span[1])
     found: list[tuple[int, float]] = []
     for n in shards:
-        found += db.execute(
-            f"SELECT rowid, bm25(cues_fts_{n}) FROM cues_fts_{n} WHERE cues_fts_{n} {where} "
-            "ORDER BY rowid DESC LIMIT :left", {**args, "left": RANK_CANDIDATES - len(found)})
+        left = RANK_CANDIDATES - len(found)
+        newest = []
+        for table in tables(n):      # the shard's stemmed cues and the others: the newest
+            newest += db.execute(    # of both
+                f"SELECT rowid, bm25({table}) FROM {table} WHERE {table} {where} "
+                "ORDER BY rowid DESC LIMIT :left", {**args, "left": left})
+        found += sorted(newest, reverse=True)[:left]
         if len(found) >= RANK_CANDIDATES:
             break
     if not found:

@@ -4,8 +4,9 @@ the statements that put an episode's cues in and take them out.
 ``<media>/.index/search.sqlite`` holds one row per cue — episode slug and title, cue
 index, start, end, speaker, text (segmented: :mod:`.segmenting`) and the language of its
 transcript — in a plain table, and external-content FTS5
-tables over the text (one per :data:`SHARD` cue ids), tokenized with ``porter unicode61
-remove_diacritics 2`` (so "building" finds "build" and "cafe" finds "café"). Writers take
+tables over the text (two per :data:`SHARD` cue ids), tokenized with ``porter unicode61
+remove_diacritics 2`` (so "building" finds "build" and "cafe" finds "café") for English
+and cues of a language not known, and without ``porter`` for the others (.stemming). Writers take
 an exclusive ``flock`` on ``.index/.lock``; readers use WAL mode and never wait for them.
 
 Every ``sqlite3.Error`` and psycopg error (and an ``OSError`` reaching the index's files)
@@ -22,6 +23,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Iterator
 
+from .stemming import stemmed_sql
+
 try:  # POSIX; elsewhere writers rely on SQLite's own locking alone
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -29,9 +32,10 @@ except ImportError:  # pragma: no cover - Windows
 
 INDEX_FOLDER = ".index"
 INDEX_FILE = "search.sqlite"
-SCHEMA_VERSION = 4   # 2: prefix indexes; 3: shards; 4: languages, segmented CJK (an index
-                     # of another version is rebuilt)
+SCHEMA_VERSION = 4   # 2: prefix indexes; 3: shards; 4: languages, segmented CJK, stemming
+                     # by language (an index of another version is rebuilt)
 TOKENIZE = "porter unicode61 remove_diacritics 2"
+TOKENIZE_WORDS = "unicode61 remove_diacritics 2"   # the same, without stemming
 PREFIXES = "2 3"     # FTS5 prefix indexes: 'th*' reads one index entry, not every 'th…' term
 
 SCHEMA = f"""
@@ -61,19 +65,23 @@ CREATE INDEX cues_by_slug ON cues (slug, idx);
 # once it has its candidates, and bm25, which counts every row holding a word to weigh it,
 # counts within a shard — so a common word costs the same in 2 million cues as in 50,000.
 SHARD = 25_000
-SHARD_TABLE = f"""CREATE VIRTUAL TABLE IF NOT EXISTS cues_fts_{{n}} USING fts5 (
-    text, content='cues', content_rowid='id', tokenize='{TOKENIZE}', prefix='{PREFIXES}'
+# Each shard is two tables: the cues that are stemmed (English, or a language not known:
+# .stemming) in cues_fts_N, the others in cues_words_N, each cue in exactly one of them.
+FAMILIES = (("cues_fts", TOKENIZE, stemmed_sql), ("cues_words", TOKENIZE_WORDS,
+                                                 lambda row: f"NOT {stemmed_sql(row)}"))
+SHARD_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS {family}_{n} USING fts5 (
+    text, content='cues', content_rowid='id', tokenize='{tokenize}', prefix='{prefixes}'
 )"""
 # Keep each shard in step with single-episode changes (a rebuild fills the shards in one
 # go and adds these afterwards).
 SHARD_TRIGGERS = (
-    """CREATE TRIGGER IF NOT EXISTS cues_ai_{n} AFTER INSERT ON cues
-       WHEN new.id BETWEEN {low} AND {high} BEGIN
-        INSERT INTO cues_fts_{n} (rowid, text) VALUES (new.id, new.text);
+    """CREATE TRIGGER IF NOT EXISTS {family}_ai_{n} AFTER INSERT ON cues
+       WHEN new.id BETWEEN {low} AND {high} AND {new_is_in} BEGIN
+        INSERT INTO {family}_{n} (rowid, text) VALUES (new.id, new.text);
     END""",
-    """CREATE TRIGGER IF NOT EXISTS cues_ad_{n} AFTER DELETE ON cues
-       WHEN old.id BETWEEN {low} AND {high} BEGIN
-        INSERT INTO cues_fts_{n} (cues_fts_{n}, rowid, text) VALUES ('delete', old.id, old.text);
+    """CREATE TRIGGER IF NOT EXISTS {family}_ad_{n} AFTER DELETE ON cues
+       WHEN old.id BETWEEN {low} AND {high} AND {old_is_in} BEGIN
+        INSERT INTO {family}_{n} ({family}_{n}, rowid, text) VALUES ('delete', old.id, old.text);
     END""",
 )
 
@@ -94,11 +102,23 @@ def make_shards(db: sqlite3.Connection, last_id: int, triggers: bool = True,
     count = shard_of(last_id) + 1 if last_id > 0 else 0
     for n in range(shard_of(max(first_id, 1)), count):
         low, high = shard_span(n)
-        db.execute(SHARD_TABLE.format(n=n))
-        if triggers:
-            for trigger in SHARD_TRIGGERS:
-                db.execute(trigger.format(n=n, low=low, high=high))
+        for family, tokenize, holds in FAMILIES:
+            db.execute(SHARD_TABLE.format(family=family, n=n, tokenize=tokenize,
+                                          prefixes=PREFIXES))
+            if triggers:
+                for trigger in SHARD_TRIGGERS:
+                    db.execute(trigger.format(family=family, n=n, low=low, high=high,
+                                              new_is_in=holds("new"), old_is_in=holds("old")))
     return count
+
+
+def fill_shard(db: sqlite3.Connection, n: int) -> None:
+    """Index shard ``n``'s cues in one go (a rebuild), each in its family's table."""
+    low, high = shard_span(n)
+    for family, _, holds in FAMILIES:
+        db.execute(f"INSERT INTO {family}_{n} (rowid, text) SELECT id, text FROM cues "
+                   f"WHERE id BETWEEN {low} AND {high} AND {holds('cues')}")
+        db.execute(f"INSERT INTO {family}_{n} ({family}_{n}) VALUES ('optimize')")
 
 
 def shard_count(db: sqlite3.Connection) -> int:
