@@ -70,16 +70,21 @@ def test_a_saved_episode_plays_follows_and_finds_with_the_network_off(browser, m
         context.close()
 
 
-def save(page, server):
-    """Save the episode: its size said first, the progress bar run to its end; the Saved
-    page lists it (and axe finds nothing there)."""
-    page.goto(f"{server.url}/episodes/long")
+def save_for_offline(page, url: str) -> None:
+    """Open the episode page at ``url`` and save it: its size said first, then saved."""
+    page.goto(url)
     page.wait_for_function(READY)
     page.wait_for_function("() => /about [0-9.]+ MB/.test(document.getElementById('offline-state').textContent)")
     page.evaluate(WATCH_PROGRESS)
     page.click("#offline-save")
     page.wait_for_function("() => document.querySelector('.episode-page').dataset.offline === 'saved'",
                            timeout=60_000)
+
+
+def save(page, server):
+    """Save the episode: its size said first, the progress bar run to its end; the Saved
+    page lists it (and axe finds nothing there)."""
+    save_for_offline(page, f"{server.url}/episodes/long")
     assert page.inner_text("#offline-state").startswith("Saved on this device (")
     seen = page.evaluate("progressSeen")
     assert seen and seen[-1][0] == seen[-1][1] > 0               # the bar went to the end

@@ -417,18 +417,15 @@ def test_episodes_added_and_removed_keep_both_kinds_of_table_whole(tmp_path, mp3
 
 @pytest.mark.browser
 def test_an_episode_saved_offline_keeps_every_language(browser, media):
+    from test_offline import save_for_offline
+
     context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="allow",
                                   bypass_csp=True)
     server = LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(media)}))
     server.__enter__()
     try:
         page = context.new_page()
-        page.goto(f"{server.url}/episodes/lighthouse?lang=ja")
-        page.wait_for_function(READY)
-        page.wait_for_function("() => /about [0-9.]+ MB/.test(document.getElementById('offline-state').textContent)")
-        page.click("#offline-save")
-        page.wait_for_function("() => document.querySelector('.episode-page').dataset.offline === 'saved'",
-                               timeout=60_000)
+        save_for_offline(page, f"{server.url}/episodes/lighthouse?lang=ja")
     finally:
         server.__exit__(None, None, None)                             # the network is gone
     try:
