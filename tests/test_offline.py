@@ -5,6 +5,7 @@ finds, and the Saved page lists it with its size and removes it. Plus the web ap
 manifest and the service worker's headers, through the Flask client."""
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -49,25 +50,30 @@ def test_manifest_and_service_worker_headers(media):
     assert "Nothing saved yet" in client.get("/saved").get_data(as_text=True)
 
 
-@pytest.mark.browser
-def test_a_saved_episode_plays_follows_and_finds_with_the_network_off(browser, media):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, service_workers="allow",
-                                  bypass_csp=True)
+@contextlib.contextmanager
+def network_gone_after(browser, media, viewport: dict, save):
+    """``(page, server)`` once ``save(page, server)`` has run with the server up, and the
+    server has then stopped and the browser gone offline."""
+    context = browser.new_context(viewport=viewport, service_workers="allow", bypass_csp=True)
     server = LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(media)}))
     server.__enter__()
-    running = True
     try:
         page = context.new_page()
-        save(page, server)
-        server.__exit__(None, None, None)                             # the network is gone
-        running = False
+        try:
+            save(page, server)
+        finally:
+            server.__exit__(None, None, None)                         # the network is gone
         context.set_offline(True)
+        yield page, server
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_a_saved_episode_plays_follows_and_finds_with_the_network_off(browser, media):
+    with network_gone_after(browser, media, {"width": 390, "height": 844}, save) as (page, server):
         play_follow_find_and_highlight(page, server)
         unsaved_page_and_remove(page, server)
-    finally:
-        if running:
-            server.__exit__(None, None, None)
-        context.close()
 
 
 def save_for_offline(page, url: str) -> None:

@@ -417,19 +417,12 @@ def test_episodes_added_and_removed_keep_both_kinds_of_table_whole(tmp_path, mp3
 
 @pytest.mark.browser
 def test_an_episode_saved_offline_keeps_every_language(browser, media):
-    from test_offline import save_for_offline
+    from test_offline import network_gone_after, save_for_offline
 
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="allow",
-                                  bypass_csp=True)
-    server = LiveServer(create_app({"TESTING": True, "MEDIA_DIR": str(media)}))
-    server.__enter__()
-    try:
-        page = context.new_page()
+    def save(page, server):
         save_for_offline(page, f"{server.url}/episodes/lighthouse?lang=ja")
-    finally:
-        server.__exit__(None, None, None)                             # the network is gone
-    try:
-        context.set_offline(True)
+
+    with network_gone_after(browser, media, {"width": 1280, "height": 800}, save) as (page, server):
         for asked, lang, first in [("?lang=de&t=16", "de", "Willkommen zurück."),
                                    ("?lang=ja", "ja", "おかえりなさい。"),
                                    ("", "en", "Welcome back."), ("?lang=he", "he", "ברוכים השבים.")]:
@@ -437,5 +430,3 @@ def test_an_episode_saved_offline_keeps_every_language(browser, media):
             page.wait_for_function(READY)
             assert page.evaluate("document.querySelector('.transcript').lang") == lang
             assert page.locator("#cue-1 .cue-text").inner_text().startswith(first)
-    finally:
-        context.close()
