@@ -73,6 +73,7 @@ def test_add_takes_a_transcript_per_language(tmp_path, mp3):
     opened = Library(media).open_language("en", "zh")
     assert opened.transcript.cues[2].text == "冬天的风暴摇晃着灯，但灯光从未熄灭。"
     assert opened.words.entries == [None] * 5          # never aligned
+    assert run("list", media=media).stdout.endswith("\ten + de + zh + ru\n")
 
 
 @pytest.mark.parametrize("args,says", [
@@ -115,6 +116,7 @@ def test_the_page_shows_the_language_asked_for(client):
     assert '<section class="transcript" aria-labelledby="transcript-heading" lang="ar" dir="rtl">' in page
     assert "أهلاً بعودتكم" in page and "Welcome back" not in page
     assert 'data-lang="ar"' in page and "data-words-url" not in page
+    assert '<span lang="ar" dir="auto">آن · بن</span>' in page          # its own speakers
     english = client.get("/episodes/lighthouse").get_data(as_text=True)
     assert 'lang="en" dir="ltr"' in english and "Welcome back" in english
     assert "data-lang=" not in re.search(r"<main [^>]*>", english).group(0)
@@ -430,3 +432,58 @@ def test_an_episode_saved_offline_keeps_every_language(browser, media):
             page.wait_for_function(READY)
             assert page.evaluate("document.querySelector('.transcript').lang") == lang
             assert page.locator("#cue-1 .cue-text").inner_text().startswith(first)
+
+
+def test_a_language_whose_files_are_both_damaged_gives_way_to_the_main_one(tmp_path, mp3):
+    add_lighthouse(tmp_path, mp3)
+    for name in ("transcript.ru.vtt", "original.ru.vtt"):
+        (tmp_path / "lighthouse" / name).write_text("garbage", "utf-8")
+    client = create_app({"TESTING": True, "MEDIA_DIR": str(tmp_path)}).test_client()
+    page = client.get("/episodes/lighthouse?lang=ru")
+    assert page.status_code == 200 and b"Welcome back" in page.data
+    assert "The Russian transcript can't be shown right now; showing the English transcript." in \
+        page.get_data(as_text=True)
+    library = Library(tmp_path)
+    episode = library.load("lighthouse")
+    episode.title = "Renamed"
+    library.update(episode)                              # the rest is kept, Russian left out
+    assert [o["language"] for o in library.load("lighthouse").other_transcripts] == \
+        ["de", "zh", "ja", "ar", "he"]
+
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<channel><title>Der Leuchtturm</title><link>https://example.org/</link><language>de-de</language>
+  <item><title>Folge 1</title><guid isPermaLink="false">f-1</guid>
+    <enclosure url="{base}/a.mp3" type="audio/mpeg" length="1000"/>
+    <podcast:transcript url="{base}/de.vtt" type="text/vtt"/>
+    <podcast:transcript url="{base}/en.vtt" type="text/vtt" language="en"/>
+    <podcast:transcript url="{base}/fr.vtt" type="text/vtt" language="fr"/>
+    <podcast:transcript url="{base}/ja.srt" type="application/srt" language="ja"/>
+    <podcast:transcript url="{base}/ja.vtt" type="text/vtt" language="ja"/>
+  </item>
+</channel></rss>"""
+
+
+def test_a_feed_in_several_languages_imports_each_and_says_what_did_not_read(tmp_path, mp3):
+    from feed_server import FeedServer
+    from webapp.core import read_transcript, render
+
+    with FeedServer() as server:
+        server.add("/a.mp3", mp3.read_bytes(), "audio/mpeg")
+        for tag in ("de", "en"):
+            server.add(f"/{tag}.vtt", (LIGHTHOUSE / f"{tag}.vtt").read_bytes(), "text/vtt")
+        server.add("/ja.vtt", b"WEBVTT\n\nnot a cue", "text/vtt")               # (fr: a 404)
+        server.add("/ja.srt", render(read_transcript(str(LIGHTHOUSE / "ja.vtt")), "srt"),
+                   "application/srt")
+        feed = server.add("/feed.xml", FEED.replace("{base}", server.url), "application/rss+xml")
+        report = import_feed(Library(tmp_path), feed, Options(allow_private=True))
+    [added] = report.outcomes
+    assert added.kind == "added", added.detail
+    assert "also in en, ja" in added.detail and "its fr transcript could not be read" in added.detail
+    episode = Library(tmp_path).load(added.slug)
+    assert episode.language == "de-DE"                  # the channel's language: the untagged one
+    assert Library(tmp_path).transcript(added.slug).cues[0].text.startswith("Willkommen zurück")
+    assert [(o["language"], o["url"].rsplit("/", 1)[1]) for o in episode.other_transcripts] == \
+        [("en", "en.vtt"), ("ja", "ja.srt")]           # Japanese: the VTT did not read, the SRT did
+    assert "灯台守は毎晩" in Library(tmp_path).open_language(added.slug, "ja").transcript.cues[1].text

@@ -344,7 +344,9 @@ def cmd_list(args) -> int:
         print("no episodes yet; add one with: listenalong add TRANSCRIPT --audio AUDIO",
               file=sys.stderr)
     for e in episodes:
-        print(f"{e.slug}\t{clock(e.duration)}\t{e.cues} cues\t{printable(e.title)}")
+        tags = [e.language or "?"] + [o["language"] for o in e.other_transcripts]
+        languages = f"\t{' + '.join(tags)}" if e.language or e.other_transcripts else ""
+        print(f"{e.slug}\t{clock(e.duration)}\t{e.cues} cues\t{printable(e.title)}{languages}")
     for slug, why in broken:
         print(f"{slug}\tunavailable: {printable(why)}")
     return 0

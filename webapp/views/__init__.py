@@ -51,11 +51,13 @@ def opened_or_404(slug: str, words: bool = True, lang: str | None = None) -> Ope
     that language, or ``lang`` is the main one's."""
     try:
         opened = library().open(slug, words=words)
-        if opened is not None and lang and \
-                lang.lower() != (opened.episode.language or "").lower():
-            opened = library().open_language(slug, lang) or opened
     except BrokenEpisode as error:
         _unavailable(slug, error)
     if opened is None:
         _missing(slug)
+    if lang and lang.lower() != (opened.episode.language or "").lower():
+        try:
+            opened = library().open_language(slug, lang) or opened
+        except BrokenEpisode as error:   # that language's files are both damaged: the main
+            current_app.logger.warning("episode %s in %s is unavailable: %s", slug, lang[:40], error)
     return opened

@@ -59,11 +59,14 @@ def render_player_page(template: str, slug: str, autofocus: bool) -> Response:
     cues_html = cue_list(opened, land.target, land.in_range, autofocus)
     language = opened.other_language or episode.language
     missing = asked if asked and asked.lower() != language.lower() else ""
+    damaged = bool(missing) and any(o["language"].lower() == missing.lower()
+                                    for o in episode.other_transcripts)
     return page_with_cues(template, cues_html, episode=episode, cues=cues,
                           moment=land.moment, chapters=shown(chapters),
                           preview=preview(episode, cues, land, chapters, opened.other_language),
                           gaps=opened.gaps, language=language, other_language=opened.other_language,
                           switcher=switcher(opened), missing_language=missing,
+                          language_damaged=damaged, cues_speakers=opened.transcript.speakers,
                           has_words=not opened.other_language and
                           library().words_file(slug) is not None,
                           version=library().version(slug))

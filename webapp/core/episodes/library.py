@@ -481,7 +481,10 @@ class Library:
         (those that no longer read are left out, with a log line)."""
         kept = []
         for entry in current.other_transcripts:
-            opened = self.open_language(slug, entry["language"])
+            try:
+                opened = self.open_language(slug, entry["language"])
+            except BrokenEpisode:
+                opened = None
             original = self.file(slug, entry["original"])
             if opened is None or original is None:
                 log.warning("%s: its %s transcript is unreadable and was left out",
