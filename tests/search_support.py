@@ -9,9 +9,10 @@ from webapp.core.model import Cue, Transcript
 DUMMY_AUDIO = b"\xff\xfb\x90\x00" + bytes(100)  # the index never reads the audio
 
 
-def write_episode(root: Path, slug: str, title: str, cues: list, added: str = "") -> Path:
+def write_episode(root: Path, slug: str, title: str, cues: list, added: str = "",
+                  language: str = "") -> Path:
     """An episode folder holding ``cues`` — ``(start, end, speaker, text)`` tuples or bare
-    texts (then 10 s each) — with a dummy audio file."""
+    texts (then 10 s each), in ``language`` — with a dummy audio file."""
     made = []
     for number, cue in enumerate(cues):
         if isinstance(cue, str):
@@ -21,6 +22,6 @@ def write_episode(root: Path, slug: str, title: str, cues: list, added: str = ""
     episode = Episode(slug=slug, title=title, duration=made[-1].end if made else 1.0,
                       audio="audio.mp3", transcript="original.vtt", cues=len(made),
                       speakers=sorted({c.speaker for c in made if c.speaker}),
-                      added=added or "2024-01-01T00:00:00+00:00")
+                      added=added or "2024-01-01T00:00:00+00:00", language=language)
     return write_folder(Path(root) / slug, episode, Transcript(cues=made), DUMMY_AUDIO,
                         b"WEBVTT\n")
