@@ -113,9 +113,7 @@ def transcript_file(slug: str, fmt: str):
     if opened.other_language:
         by_word = False            # the main transcript's alone
     if fmt == "vtt" and not by_word:
-        path = library().file(slug, next(o["vtt"] for o in opened.episode.other_transcripts
-                                         if o["language"] == opened.other_language)) \
-            if opened.other_language else library().vtt_file(slug)
+        path = library().vtt_file(slug, opened.other_language)
         if path is None:
             abort(404)
         return shared(send_file(path, mimetype="text/vtt", conditional=True, etag=True))

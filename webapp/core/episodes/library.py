@@ -228,8 +228,7 @@ class Library:
         opened = self.open(slug, words=False)
         if opened is None:
             return None
-        entry = next((o for o in opened.episode.other_transcripts
-                      if o["language"].lower() == (language or "").lower()), None)
+        entry = _other_entry(opened.episode, language)
         if entry is None:
             return None
         key = (slug, entry["language"])
@@ -309,8 +308,13 @@ class Library:
         target = (path / name).resolve()
         return target if target.parent == path.resolve() else None
 
-    def vtt_file(self, slug: str) -> Path | None:
-        return self.file(slug, VTT_FILE)
+    def vtt_file(self, slug: str, language: str = "") -> Path | None:
+        """The episode's transcript.vtt, or with ``language`` that of its transcript in
+        that language (one of its ``other_transcripts``)."""
+        if not language:
+            return self.file(slug, VTT_FILE)
+        entry = _other_entry(self.get(slug), language)
+        return self.file(slug, entry["vtt"]) if entry else None
 
     def words_file(self, slug: str) -> Path | None:
         """The episode's words.json, once aligned (None before)."""
@@ -578,6 +582,14 @@ class Library:
     def _changed(self, slug: str, present: bool) -> None:
         if self.on_change is not None:
             self.on_change(slug, present)
+
+
+def _other_entry(episode: Episode | None, language: str) -> dict | None:
+    """The entry of ``episode``'s ``other_transcripts`` in ``language`` (tags compared
+    without regard to case), or None."""
+    wanted = (language or "").lower()
+    return next((o for o in (episode.other_transcripts if episode else ())
+                 if o["language"].lower() == wanted), None)
 
 
 def _tag(code: str | None, path: str) -> str:

@@ -79,8 +79,7 @@ class Indexer:
         if opened is None:
             return None
         title = opened.episode.title
-        rows = [(slug, title, number, cue.start, cue.end, cue.speaker, clean_text(cue.text),
-                 opened.episode.language, 0) for number, cue in enumerate(opened.transcript.cues)]
+        transcripts = [(opened.transcript, opened.episode.language, 0)]
         for entry in opened.episode.other_transcripts:
             try:
                 other = self.library.open_language(slug, entry["language"])
@@ -89,9 +88,11 @@ class Indexer:
                             slug, entry["language"], error)
                 continue
             if other is not None:
-                rows += [(slug, title, number, cue.start, cue.end, cue.speaker,
-                          clean_text(cue.text), entry["language"], 1)
-                         for number, cue in enumerate(other.transcript.cues)]
+                transcripts.append((other.transcript, entry["language"], 1))
+        rows = [(slug, title, number, cue.start, cue.end, cue.speaker, clean_text(cue.text),
+                 language, alt)
+                for transcript, language, alt in transcripts
+                for number, cue in enumerate(transcript.cues)]
         return title, opened.version, rows
 
     # ---- the whole index -----------------------------------------------------------------
